@@ -1,0 +1,8 @@
+// Original file: proto/eddy.proto
+
+
+export interface ListJobsRequest {
+}
+
+export interface ListJobsRequest__Output {
+}

@@ -1,0 +1,15 @@
+// Original file: proto/eddy.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface OperatorMetrics {
+  'operatorId'?: (string);
+  'recordsIn'?: (number | string | Long);
+  'recordsOut'?: (number | string | Long);
+}
+
+export interface OperatorMetrics__Output {
+  'operatorId': (string);
+  'recordsIn': (number);
+  'recordsOut': (number);
+}

@@ -1,0 +1,23 @@
+// Original file: proto/eddy.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface OperatorStatus {
+  'id'?: (string);
+  'name'?: (string);
+  'uid'?: (string);
+  'vertexId'?: (string);
+  'parallelism'?: (number);
+  'recordsIn'?: (number | string | Long);
+  'recordsOut'?: (number | string | Long);
+}
+
+export interface OperatorStatus__Output {
+  'id': (string);
+  'name': (string);
+  'uid': (string);
+  'vertexId': (string);
+  'parallelism': (number);
+  'recordsIn': (number);
+  'recordsOut': (number);
+}

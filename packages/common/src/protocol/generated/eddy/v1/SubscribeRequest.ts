@@ -1,0 +1,25 @@
+// Original file: proto/eddy.proto
+
+import type { Fence as _eddy_v1_Fence, Fence__Output as _eddy_v1_Fence__Output } from '../../eddy/v1/Fence.js';
+
+export interface SubscribeRequest {
+  'fence'?: (_eddy_v1_Fence | null);
+  'producerVertex'?: (string);
+  'producerSubtask'?: (number);
+  /**
+   * Index of the subpartition = consuming subtask index.
+   */
+  'subpartition'?: (number);
+  'initialCredit'?: (number);
+}
+
+export interface SubscribeRequest__Output {
+  'fence': (_eddy_v1_Fence__Output | null);
+  'producerVertex': (string);
+  'producerSubtask': (number);
+  /**
+   * Index of the subpartition = consuming subtask index.
+   */
+  'subpartition': (number);
+  'initialCredit': (number);
+}
