@@ -4,7 +4,10 @@ import type { Fence as _eddy_v1_Fence, Fence__Output as _eddy_v1_Fence__Output }
 
 export interface SubscribeRequest {
   'fence'?: (_eddy_v1_Fence | null);
-  'producerVertex'?: (string);
+  /**
+   * JobGraph edge whose result partition is requested.
+   */
+  'edgeId'?: (string);
   'producerSubtask'?: (number);
   /**
    * Index of the subpartition = consuming subtask index.
@@ -15,7 +18,10 @@ export interface SubscribeRequest {
 
 export interface SubscribeRequest__Output {
   'fence': (_eddy_v1_Fence__Output | null);
-  'producerVertex': (string);
+  /**
+   * JobGraph edge whose result partition is requested.
+   */
+  'edgeId': (string);
   'producerSubtask': (number);
   /**
    * Index of the subpartition = consuming subtask index.
