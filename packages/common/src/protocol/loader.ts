@@ -109,3 +109,6 @@ export type * from './generated/eddy/v1/TaskLocation.js';
 export type * from './generated/eddy/v1/TaskMetrics.js';
 export type * from './generated/eddy/v1/TaskStatus.js';
 export type * from './generated/eddy/v1/WorkerSessionEvent.js';
+export type * from './generated/eddy/v1/ListWorkersRequest.js';
+export type * from './generated/eddy/v1/ListWorkersResponse.js';
+export type * from './generated/eddy/v1/WorkerInfo.js';

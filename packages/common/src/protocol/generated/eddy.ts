@@ -20,6 +20,8 @@ import type { JobStatus as _eddy_v1_JobStatus, JobStatus__Output as _eddy_v1_Job
 import type { JobSummary as _eddy_v1_JobSummary, JobSummary__Output as _eddy_v1_JobSummary__Output } from './eddy/v1/JobSummary.js';
 import type { ListJobsRequest as _eddy_v1_ListJobsRequest, ListJobsRequest__Output as _eddy_v1_ListJobsRequest__Output } from './eddy/v1/ListJobsRequest.js';
 import type { ListJobsResponse as _eddy_v1_ListJobsResponse, ListJobsResponse__Output as _eddy_v1_ListJobsResponse__Output } from './eddy/v1/ListJobsResponse.js';
+import type { ListWorkersRequest as _eddy_v1_ListWorkersRequest, ListWorkersRequest__Output as _eddy_v1_ListWorkersRequest__Output } from './eddy/v1/ListWorkersRequest.js';
+import type { ListWorkersResponse as _eddy_v1_ListWorkersResponse, ListWorkersResponse__Output as _eddy_v1_ListWorkersResponse__Output } from './eddy/v1/ListWorkersResponse.js';
 import type { OperatorMetrics as _eddy_v1_OperatorMetrics, OperatorMetrics__Output as _eddy_v1_OperatorMetrics__Output } from './eddy/v1/OperatorMetrics.js';
 import type { OperatorStatus as _eddy_v1_OperatorStatus, OperatorStatus__Output as _eddy_v1_OperatorStatus__Output } from './eddy/v1/OperatorStatus.js';
 import type { RegisterWorkerRequest as _eddy_v1_RegisterWorkerRequest, RegisterWorkerRequest__Output as _eddy_v1_RegisterWorkerRequest__Output } from './eddy/v1/RegisterWorkerRequest.js';
@@ -35,6 +37,7 @@ import type { TaskExecutorClient as _eddy_v1_TaskExecutorClient, TaskExecutorDef
 import type { TaskLocation as _eddy_v1_TaskLocation, TaskLocation__Output as _eddy_v1_TaskLocation__Output } from './eddy/v1/TaskLocation.js';
 import type { TaskMetrics as _eddy_v1_TaskMetrics, TaskMetrics__Output as _eddy_v1_TaskMetrics__Output } from './eddy/v1/TaskMetrics.js';
 import type { TaskStatus as _eddy_v1_TaskStatus, TaskStatus__Output as _eddy_v1_TaskStatus__Output } from './eddy/v1/TaskStatus.js';
+import type { WorkerInfo as _eddy_v1_WorkerInfo, WorkerInfo__Output as _eddy_v1_WorkerInfo__Output } from './eddy/v1/WorkerInfo.js';
 import type { WorkerSessionEvent as _eddy_v1_WorkerSessionEvent, WorkerSessionEvent__Output as _eddy_v1_WorkerSessionEvent__Output } from './eddy/v1/WorkerSessionEvent.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -63,6 +66,8 @@ export interface ProtoGrpcType {
       JobSummary: MessageTypeDefinition<_eddy_v1_JobSummary, _eddy_v1_JobSummary__Output>
       ListJobsRequest: MessageTypeDefinition<_eddy_v1_ListJobsRequest, _eddy_v1_ListJobsRequest__Output>
       ListJobsResponse: MessageTypeDefinition<_eddy_v1_ListJobsResponse, _eddy_v1_ListJobsResponse__Output>
+      ListWorkersRequest: MessageTypeDefinition<_eddy_v1_ListWorkersRequest, _eddy_v1_ListWorkersRequest__Output>
+      ListWorkersResponse: MessageTypeDefinition<_eddy_v1_ListWorkersResponse, _eddy_v1_ListWorkersResponse__Output>
       OperatorMetrics: MessageTypeDefinition<_eddy_v1_OperatorMetrics, _eddy_v1_OperatorMetrics__Output>
       OperatorStatus: MessageTypeDefinition<_eddy_v1_OperatorStatus, _eddy_v1_OperatorStatus__Output>
       RegisterWorkerRequest: MessageTypeDefinition<_eddy_v1_RegisterWorkerRequest, _eddy_v1_RegisterWorkerRequest__Output>
@@ -78,6 +83,7 @@ export interface ProtoGrpcType {
       TaskLocation: MessageTypeDefinition<_eddy_v1_TaskLocation, _eddy_v1_TaskLocation__Output>
       TaskMetrics: MessageTypeDefinition<_eddy_v1_TaskMetrics, _eddy_v1_TaskMetrics__Output>
       TaskStatus: MessageTypeDefinition<_eddy_v1_TaskStatus, _eddy_v1_TaskStatus__Output>
+      WorkerInfo: MessageTypeDefinition<_eddy_v1_WorkerInfo, _eddy_v1_WorkerInfo__Output>
       WorkerSessionEvent: MessageTypeDefinition<_eddy_v1_WorkerSessionEvent, _eddy_v1_WorkerSessionEvent__Output>
     }
   }

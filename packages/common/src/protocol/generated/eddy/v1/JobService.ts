@@ -10,6 +10,8 @@ import type { JobIdRequest as _eddy_v1_JobIdRequest, JobIdRequest__Output as _ed
 import type { JobStatus as _eddy_v1_JobStatus, JobStatus__Output as _eddy_v1_JobStatus__Output } from '../../eddy/v1/JobStatus.js';
 import type { ListJobsRequest as _eddy_v1_ListJobsRequest, ListJobsRequest__Output as _eddy_v1_ListJobsRequest__Output } from '../../eddy/v1/ListJobsRequest.js';
 import type { ListJobsResponse as _eddy_v1_ListJobsResponse, ListJobsResponse__Output as _eddy_v1_ListJobsResponse__Output } from '../../eddy/v1/ListJobsResponse.js';
+import type { ListWorkersRequest as _eddy_v1_ListWorkersRequest, ListWorkersRequest__Output as _eddy_v1_ListWorkersRequest__Output } from '../../eddy/v1/ListWorkersRequest.js';
+import type { ListWorkersResponse as _eddy_v1_ListWorkersResponse, ListWorkersResponse__Output as _eddy_v1_ListWorkersResponse__Output } from '../../eddy/v1/ListWorkersResponse.js';
 import type { SubmitJobRequest as _eddy_v1_SubmitJobRequest, SubmitJobRequest__Output as _eddy_v1_SubmitJobRequest__Output } from '../../eddy/v1/SubmitJobRequest.js';
 import type { SubmitJobResponse as _eddy_v1_SubmitJobResponse, SubmitJobResponse__Output as _eddy_v1_SubmitJobResponse__Output } from '../../eddy/v1/SubmitJobResponse.js';
 
@@ -50,6 +52,15 @@ export interface JobServiceClient extends grpc.Client {
   listJobs(argument: _eddy_v1_ListJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
   listJobs(argument: _eddy_v1_ListJobsRequest, callback: grpc.requestCallback<_eddy_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
   
+  ListWorkers(argument: _eddy_v1_ListWorkersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListWorkersResponse__Output>): grpc.ClientUnaryCall;
+  ListWorkers(argument: _eddy_v1_ListWorkersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_ListWorkersResponse__Output>): grpc.ClientUnaryCall;
+  ListWorkers(argument: _eddy_v1_ListWorkersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListWorkersResponse__Output>): grpc.ClientUnaryCall;
+  ListWorkers(argument: _eddy_v1_ListWorkersRequest, callback: grpc.requestCallback<_eddy_v1_ListWorkersResponse__Output>): grpc.ClientUnaryCall;
+  listWorkers(argument: _eddy_v1_ListWorkersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListWorkersResponse__Output>): grpc.ClientUnaryCall;
+  listWorkers(argument: _eddy_v1_ListWorkersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_ListWorkersResponse__Output>): grpc.ClientUnaryCall;
+  listWorkers(argument: _eddy_v1_ListWorkersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListWorkersResponse__Output>): grpc.ClientUnaryCall;
+  listWorkers(argument: _eddy_v1_ListWorkersRequest, callback: grpc.requestCallback<_eddy_v1_ListWorkersResponse__Output>): grpc.ClientUnaryCall;
+  
   SubmitJob(argument: _eddy_v1_SubmitJobRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_SubmitJobResponse__Output>): grpc.ClientUnaryCall;
   SubmitJob(argument: _eddy_v1_SubmitJobRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_SubmitJobResponse__Output>): grpc.ClientUnaryCall;
   SubmitJob(argument: _eddy_v1_SubmitJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_SubmitJobResponse__Output>): grpc.ClientUnaryCall;
@@ -79,6 +90,8 @@ export interface JobServiceHandlers extends grpc.UntypedServiceImplementation {
   
   ListJobs: grpc.handleUnaryCall<_eddy_v1_ListJobsRequest__Output, _eddy_v1_ListJobsResponse>;
   
+  ListWorkers: grpc.handleUnaryCall<_eddy_v1_ListWorkersRequest__Output, _eddy_v1_ListWorkersResponse>;
+  
   SubmitJob: grpc.handleUnaryCall<_eddy_v1_SubmitJobRequest__Output, _eddy_v1_SubmitJobResponse>;
   
   UploadArtifact: grpc.handleClientStreamingCall<_eddy_v1_ArtifactChunk__Output, _eddy_v1_ArtifactRef>;
@@ -90,6 +103,7 @@ export interface JobServiceDefinition extends grpc.ServiceDefinition {
   FetchCollected: MethodDefinition<_eddy_v1_FetchCollectedRequest, _eddy_v1_FetchCollectedResponse, _eddy_v1_FetchCollectedRequest__Output, _eddy_v1_FetchCollectedResponse__Output>
   GetJobStatus: MethodDefinition<_eddy_v1_JobIdRequest, _eddy_v1_JobStatus, _eddy_v1_JobIdRequest__Output, _eddy_v1_JobStatus__Output>
   ListJobs: MethodDefinition<_eddy_v1_ListJobsRequest, _eddy_v1_ListJobsResponse, _eddy_v1_ListJobsRequest__Output, _eddy_v1_ListJobsResponse__Output>
+  ListWorkers: MethodDefinition<_eddy_v1_ListWorkersRequest, _eddy_v1_ListWorkersResponse, _eddy_v1_ListWorkersRequest__Output, _eddy_v1_ListWorkersResponse__Output>
   SubmitJob: MethodDefinition<_eddy_v1_SubmitJobRequest, _eddy_v1_SubmitJobResponse, _eddy_v1_SubmitJobRequest__Output, _eddy_v1_SubmitJobResponse__Output>
   UploadArtifact: MethodDefinition<_eddy_v1_ArtifactChunk, _eddy_v1_ArtifactRef, _eddy_v1_ArtifactChunk__Output, _eddy_v1_ArtifactRef__Output>
 }

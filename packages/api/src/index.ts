@@ -1,0 +1,17 @@
+/**
+ * `@eddy/api`: what job files import. Modelled on Flink's DataStream API.
+ *
+ * A job file is an ES module whose default export builds the graph:
+ * ```ts
+ * import { type StreamExecutionEnvironment } from '@eddy/api';
+ * export default (env: StreamExecutionEnvironment, args: string[]) => {
+ *   env.fromSequence(0, 999).map((n) => n * 2).print();
+ * };
+ * ```
+ */
+export * from './environment.js';
+export * from './datastream.js';
+export * from './functions.js';
+export * from './source.js';
+export * from './sink.js';
+export * from './file-sink.js';
