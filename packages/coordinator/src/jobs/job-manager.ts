@@ -1,0 +1,452 @@
+/**
+ * The coordinator's job lifecycle (Flink: Dispatcher + JobMaster): accepts jobs, schedules them
+ * onto worker slots, deploys their subtasks, follows task states to FINISHED / FAILED / CANCELED,
+ * and persists every state change in the metadata store.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  describeError,
+  failedPrecondition,
+  invalidArgument,
+  isLegalJobTransition,
+  isTerminalJobState,
+  isTerminalTaskState,
+  isLegalTaskTransition,
+  keys,
+  notFound,
+  RUNTIME_DEFAULTS,
+  type Fence__Output as Fence,
+  type JobState,
+  type Logger,
+  type MetadataStore,
+  type TaskState,
+} from '@eddy/common';
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import type { WorkerRegistry } from '../resources/worker-registry.js';
+import { assignSlots } from '../resources/slot-assignment.js';
+import { evaluateJob } from './job-evaluator.js';
+import { jobParallelism, taskKey, type JobRecord, type TaskExecution } from './job-record.js';
+import type { TaskExecutorGateway } from './task-executor-gateway.js';
+
+/** Time allowed for tasks to acknowledge cancellation before the job is declared CANCELED anyway. */
+const CANCEL_TIMEOUT_MS = 10_000;
+/** Terminal jobs kept for `list`/`status` (oldest dropped first). */
+const RETAINED_TERMINAL_JOBS = 100;
+
+/** A submission request after transport decoding. */
+export interface SubmitRequest {
+  readonly artifactSha256: string;
+  readonly args: string[];
+  readonly parallelism: number;
+  readonly name: string;
+}
+
+/** A task state report after transport decoding. */
+export interface TaskStateReport {
+  readonly fence: Fence;
+  readonly vertexId: string;
+  readonly subtask: number;
+  readonly state: TaskState;
+  readonly failure: string;
+  readonly operators: ReadonlyArray<{ operatorId: string; recordsIn: number; recordsOut: number }>;
+}
+
+interface LiveJob {
+  readonly record: JobRecord;
+  tasks: Map<string, TaskExecution>;
+  collected: Map<string, string[]>;
+  collectedCount: number;
+  /** Serializes persistence so records are written in state order. */
+  persisting: Promise<void>;
+  cancelTimer?: NodeJS.Timeout;
+}
+
+/** Dependencies of the job manager. */
+export interface JobManagerDeps {
+  readonly store: MetadataStore;
+  readonly artifacts: ArtifactStore;
+  readonly registry: WorkerRegistry;
+  readonly gateway: TaskExecutorGateway;
+  readonly logger: Logger;
+  /** Generation of this coordinator, carried in every fence. */
+  readonly generation: number;
+}
+
+/** Owns every job of this coordinator. */
+export class JobManager {
+  private readonly jobs = new Map<string, LiveJob>();
+  private scheduling = false;
+  private rescheduleRequested = false;
+
+  constructor(private readonly deps: JobManagerDeps) {
+    deps.registry.on('slots-available', () => this.requestScheduling());
+    deps.registry.on('worker-lost', (workerId, reason) => this.onWorkerLost(workerId, reason));
+  }
+
+  /** Loads persisted jobs. Jobs that were running when the previous coordinator stopped are failed. */
+  async recover(): Promise<void> {
+    for (const { key, value } of await this.deps.store.list(keys.jobsPrefix())) {
+      if (key.slice(keys.jobsPrefix().length).includes('/')) continue;
+      let record: JobRecord;
+      try {
+        record = JSON.parse(value) as JobRecord;
+      } catch (err) {
+        this.deps.logger.error({ key, err }, 'unreadable job record skipped');
+        continue;
+      }
+      const job: LiveJob = { record, tasks: new Map(), collected: new Map(), collectedCount: 0, persisting: Promise.resolve() };
+      this.jobs.set(record.id, job);
+      if (!isTerminalJobState(record.state)) {
+        record.failure = 'the coordinator restarted while the job was running (coordinator HA is not enabled)';
+        this.forceState(job, 'FAILED');
+      }
+    }
+  }
+
+  /**
+   * Accepts a job: evaluates it in isolation, persists it and schedules it.
+   * @throws EddyError INVALID_ARGUMENT for a bad job (nothing is deployed), NOT_FOUND for an unknown artifact.
+   */
+  async submit(req: SubmitRequest): Promise<string> {
+    const artifactFile = this.deps.artifacts.require(req.artifactSha256);
+    if (!Number.isInteger(req.parallelism) || req.parallelism < 0)
+      throw invalidArgument(`parallelism must be a positive integer, got ${req.parallelism}`);
+    if (req.name.length > 200) throw invalidArgument('job name must be at most 200 characters');
+    const jobGraph = await evaluateJob({
+      artifactFile,
+      args: req.args,
+      parallelism: req.parallelism,
+      timeoutMs: RUNTIME_DEFAULTS.jobEvaluationTimeoutMs,
+    });
+    const id = randomBytes(16).toString('hex');
+    const record: JobRecord = {
+      id,
+      name: req.name || jobGraph.jobName || 'job',
+      state: 'CREATED',
+      artifactSha256: req.artifactSha256,
+      args: req.args,
+      parallelismOverride: req.parallelism,
+      jobGraph,
+      submittedAt: Date.now(),
+      startTime: Date.now(),
+      endTime: 0,
+      failure: '',
+      statusMessage: 'accepted',
+      attempt: 0,
+    };
+    const job: LiveJob = { record, tasks: new Map(), collected: new Map(), collectedCount: 0, persisting: Promise.resolve() };
+    this.jobs.set(id, job);
+    await this.persist(job);
+    this.transition(job, 'SCHEDULED', 'waiting for task slots');
+    this.deps.logger.info({ jobId: id, name: record.name, vertices: jobGraph.vertices.length }, 'job submitted');
+    this.requestScheduling();
+    await job.persisting;
+    this.pruneTerminal();
+    return id;
+  }
+
+  /** @throws EddyError(NOT_FOUND) for an unknown job id. */
+  get(jobId: string): { record: JobRecord; tasks: TaskExecution[] } {
+    const job = this.jobs.get(jobId);
+    if (!job) throw notFound(`no job with id '${jobId}' (see 'eddy list')`);
+    return { record: job.record, tasks: [...job.tasks.values()] };
+  }
+
+  list(): JobRecord[] {
+    return [...this.jobs.values()].map((j) => j.record).sort((a, b) => b.submittedAt - a.submittedAt);
+  }
+
+  /** Requests cancellation. @throws EddyError(NOT_FOUND) for an unknown job id. */
+  async cancel(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (!job) throw notFound(`no job with id '${jobId}' (see 'eddy list')`);
+    const s = job.record.state;
+    if (isTerminalJobState(s) || s === 'CANCELING') return;
+    if (job.tasks.size === 0) {
+      this.transition(job, 'CANCELED', 'canceled before deployment');
+      this.finishJob(job);
+    } else {
+      this.transition(job, 'CANCELING', 'canceling tasks');
+      this.cancelTasks(job);
+      job.cancelTimer = setTimeout(() => {
+        if (job.record.state === 'CANCELING') {
+          this.deps.logger.warn({ jobId }, 'tasks did not confirm cancellation in time; job declared canceled');
+          this.transition(job, 'CANCELED', 'canceled (some tasks did not confirm)');
+          this.finishJob(job);
+        }
+      }, CANCEL_TIMEOUT_MS);
+    }
+    await job.persisting;
+  }
+
+  /** Applies a task state report. Stale reports (older attempt or generation) are dropped. */
+  onTaskState(report: TaskStateReport): void {
+    const job = this.jobs.get(report.fence.jobId);
+    if (!job || !this.fenceMatches(job, report.fence)) return;
+    const task = job.tasks.get(taskKey(report.vertexId, report.subtask));
+    if (!task) return;
+    this.applyMetrics(task, report.operators);
+    if (task.state === report.state) return;
+    if (!isLegalTaskTransition(task.state, report.state)) {
+      this.deps.logger.debug({ jobId: job.record.id, from: task.state, to: report.state }, 'ignored task transition');
+      return;
+    }
+    task.state = report.state;
+    task.failure = report.failure;
+    const log = this.deps.logger.child({ jobId: job.record.id, task: `${report.vertexId}#${report.subtask}`, attempt: job.record.attempt });
+    log.debug({ state: report.state }, 'task state');
+    if (report.state === 'FAILED') {
+      log.warn({ failure: report.failure }, 'task failed');
+      this.failJob(job, `task ${this.taskName(job, task)} failed: ${report.failure}`);
+      return;
+    }
+    this.checkCompletion(job);
+  }
+
+  /** Applies metrics from a heartbeat. */
+  onTaskMetrics(fence: Fence, vertexId: string, subtask: number, operators: TaskStateReport['operators']): void {
+    const job = this.jobs.get(fence.jobId);
+    if (!job || !this.fenceMatches(job, fence)) return;
+    const task = job.tasks.get(taskKey(vertexId, subtask));
+    if (task) this.applyMetrics(task, operators);
+  }
+
+  /** Stores records of a CollectSink. @throws EddyError when the job is unknown or the cap is exceeded. */
+  addCollected(fence: Fence, sinkName: string, records: string[]): void {
+    const job = this.jobs.get(fence.jobId);
+    if (!job) throw notFound(`no job with id '${fence.jobId}'`);
+    if (!this.fenceMatches(job, fence)) throw failedPrecondition('stale attempt: records from an older execution are dropped');
+    if (job.collectedCount + records.length > RUNTIME_DEFAULTS.maxCollectedRecords)
+      throw failedPrecondition(
+        `CollectSink limit of ${RUNTIME_DEFAULTS.maxCollectedRecords} records per job exceeded; use a FileSink for large results`,
+      );
+    let list = job.collected.get(sinkName);
+    if (!list) job.collected.set(sinkName, (list = []));
+    for (const r of records) list.push(r);
+    job.collectedCount += records.length;
+  }
+
+  /** Records a CollectSink has handed over. @throws EddyError(NOT_FOUND) for an unknown job. */
+  getCollected(jobId: string, sinkName: string): string[] {
+    const job = this.jobs.get(jobId);
+    if (!job) throw notFound(`no job with id '${jobId}' (see 'eddy list')`);
+    return job.collected.get(sinkName) ?? [];
+  }
+
+  /** Waits for pending persistence (for shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((j) => j.persisting));
+  }
+
+  close(): void {
+    for (const j of this.jobs.values()) if (j.cancelTimer) clearTimeout(j.cancelTimer);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private fenceMatches(job: LiveJob, fence: Fence): boolean {
+    return fence.attempt === job.record.attempt && fence.generation === this.deps.generation;
+  }
+
+  private fence(job: LiveJob): Fence {
+    return { jobId: job.record.id, attempt: job.record.attempt, generation: this.deps.generation };
+  }
+
+  private taskName(job: LiveJob, t: TaskExecution): string {
+    const v = job.record.jobGraph.vertices.find((x) => x.id === t.vertexId);
+    return `'${v?.name ?? t.vertexId}' (${t.subtask + 1}/${v?.parallelism ?? '?'}) on worker ${t.workerId}`;
+  }
+
+  private applyMetrics(task: TaskExecution, operators: TaskStateReport['operators']): void {
+    for (const m of operators) task.metrics.set(m.operatorId, { recordsIn: m.recordsIn, recordsOut: m.recordsOut });
+  }
+
+  private requestScheduling(): void {
+    if (this.scheduling) {
+      this.rescheduleRequested = true;
+      return;
+    }
+    this.scheduling = true;
+    try {
+      do {
+        this.rescheduleRequested = false;
+        this.scheduleWaitingJobs();
+      } while (this.rescheduleRequested);
+    } finally {
+      this.scheduling = false;
+    }
+  }
+
+  private scheduleWaitingJobs(): void {
+    const waiting = [...this.jobs.values()]
+      .filter((j) => j.record.state === 'SCHEDULED')
+      .sort((a, b) => a.record.submittedAt - b.record.submittedAt);
+    for (const job of waiting) {
+      const required = jobParallelism(job.record.jobGraph);
+      const workers = this.deps.registry.all();
+      const offers = workers.map((w) => ({ workerId: w.workerId, freeSlots: this.deps.registry.freeSlots(w) }));
+      const assignment = assignSlots(required, offers);
+      if (!assignment) {
+        const free = offers.reduce((n, o) => n + o.freeSlots, 0);
+        const msg = `waiting for ${required} task slots; ${free} free on ${workers.length} registered worker(s)`;
+        if (job.record.statusMessage !== msg) {
+          job.record.statusMessage = msg;
+          this.deps.logger.info({ jobId: job.record.id, required, free, workers: workers.length }, 'job waits for slots');
+          this.persistLater(job);
+        }
+        // Jobs are scheduled in submission order: a later, smaller job does not overtake.
+        return;
+      }
+      for (const w of assignment) this.deps.registry.take(w, job.record.id);
+      this.deploy(job, assignment);
+    }
+  }
+
+  private deploy(job: LiveJob, slotWorkers: string[]): void {
+    const record = job.record;
+    record.attempt += 1;
+    const tasks = new Map<string, TaskExecution>();
+    for (const v of record.jobGraph.vertices) {
+      for (let s = 0; s < v.parallelism; s++) {
+        const worker = this.deps.registry.get(slotWorkers[s]!)!;
+        tasks.set(taskKey(v.id, s), {
+          vertexId: v.id,
+          subtask: s,
+          workerId: worker.workerId,
+          address: worker.address,
+          state: 'DEPLOYING',
+          failure: '',
+          metrics: new Map(),
+        });
+      }
+    }
+    job.tasks = tasks;
+    this.transition(job, 'RUNNING', `deploying ${tasks.size} tasks`);
+    const fence = this.fence(job);
+    const locations = [...tasks.values()].map((t) => ({
+      vertexId: t.vertexId,
+      subtask: t.subtask,
+      workerId: t.workerId,
+      address: t.address,
+    }));
+    const jobGraphJson = JSON.stringify(record.jobGraph);
+    const log = this.deps.logger.child({ jobId: record.id, attempt: record.attempt });
+    log.info({ tasks: tasks.size, workers: [...new Set(slotWorkers)] }, 'deploying job');
+    for (const t of tasks.values()) {
+      this.deps.gateway
+        .submitTask(t.address, {
+          fence,
+          vertexId: t.vertexId,
+          subtask: t.subtask,
+          artifactSha256: record.artifactSha256,
+          args: record.args,
+          jobGraphJson,
+          locations,
+          parallelismOverride: record.parallelismOverride,
+        })
+        .catch((err: unknown) => {
+          if (job.record.attempt !== fence.attempt || isTerminalJobState(job.record.state)) return;
+          this.failJob(job, `could not deploy task ${this.taskName(job, t)}: ${describeError(err)}`);
+        });
+    }
+  }
+
+  private checkCompletion(job: LiveJob): void {
+    const states = [...job.tasks.values()].map((t) => t.state);
+    if (job.record.state === 'RUNNING') {
+      if (states.every((s) => s === 'FINISHED')) {
+        this.transition(job, 'FINISHED', 'all tasks finished');
+        this.finishJob(job);
+      } else if (states.every((s) => s === 'RUNNING' || s === 'FINISHED') && job.record.statusMessage.startsWith('deploying')) {
+        job.record.statusMessage = 'running';
+        this.persistLater(job);
+      }
+    } else if (job.record.state === 'CANCELING' && states.every((s) => isTerminalTaskState(s))) {
+      this.transition(job, 'CANCELED', 'canceled');
+      this.finishJob(job);
+    }
+  }
+
+  private failJob(job: LiveJob, cause: string): void {
+    if (isTerminalJobState(job.record.state)) return;
+    job.record.failure = cause;
+    this.deps.logger.error({ jobId: job.record.id, cause }, 'job failed');
+    this.cancelTasks(job);
+    this.forceState(job, 'FAILED', 'failed');
+    this.finishJob(job);
+  }
+
+  private cancelTasks(job: LiveJob): void {
+    const fence = this.fence(job);
+    for (const t of job.tasks.values()) {
+      if (isTerminalTaskState(t.state)) continue;
+      if (!this.deps.registry.get(t.workerId)) continue;
+      this.deps.gateway
+        .cancelTask(t.address, { fence, vertexId: t.vertexId, subtask: t.subtask })
+        .catch((err: unknown) => this.deps.logger.warn({ jobId: job.record.id, err: describeError(err) }, 'cancel task failed'));
+    }
+  }
+
+  /** Releases slots and worker resources of a job that reached a terminal state. */
+  private finishJob(job: LiveJob): void {
+    if (job.cancelTimer) clearTimeout(job.cancelTimer);
+    job.record.endTime = Date.now();
+    this.persistLater(job);
+    const fence = this.fence(job);
+    for (const address of new Set([...job.tasks.values()].map((t) => t.address))) {
+      this.deps.gateway.releaseJob(address, { fence }).catch(() => undefined);
+    }
+    this.deps.registry.releaseJob(job.record.id);
+    this.deps.logger.info({ jobId: job.record.id, state: job.record.state }, 'job ended');
+  }
+
+  private onWorkerLost(workerId: string, reason: string): void {
+    const w = this.deps.logger;
+    w.warn({ workerId, reason }, 'worker lost');
+    for (const job of this.jobs.values()) {
+      if (isTerminalJobState(job.record.state)) continue;
+      const lost = [...job.tasks.values()].filter((t) => t.workerId === workerId && !isTerminalTaskState(t.state));
+      if (lost.length === 0) continue;
+      if (job.record.state === 'CANCELING') {
+        for (const t of lost) t.state = 'CANCELED';
+        this.checkCompletion(job);
+      } else {
+        for (const t of lost) t.state = 'FAILED';
+        this.failJob(job, `worker ${workerId} at ${lost[0]!.address} was lost (${reason}); its tasks failed`);
+      }
+    }
+  }
+
+  private transition(job: LiveJob, to: JobState, message: string): void {
+    const from = job.record.state;
+    if (!isLegalJobTransition(from, to)) {
+      this.deps.logger.error({ jobId: job.record.id, from, to }, 'illegal job transition ignored');
+      return;
+    }
+    this.forceState(job, to, message);
+  }
+
+  private forceState(job: LiveJob, to: JobState, message?: string): void {
+    job.record.state = to;
+    if (message !== undefined) job.record.statusMessage = message;
+    this.persistLater(job);
+  }
+
+  private persistLater(job: LiveJob): void {
+    job.persisting = job.persisting
+      .then(() => this.persist(job))
+      .catch((err: unknown) => this.deps.logger.error({ jobId: job.record.id, err: describeError(err) }, 'persisting job failed'));
+  }
+
+  private persist(job: LiveJob): Promise<void> {
+    return this.deps.store.put(keys.job(job.record.id), JSON.stringify(job.record));
+  }
+
+  private pruneTerminal(): void {
+    const terminal = this.list().filter((r) => isTerminalJobState(r.state));
+    for (const r of terminal.slice(RETAINED_TERMINAL_JOBS)) {
+      this.jobs.delete(r.id);
+      this.deps.store.delete(keys.job(r.id)).catch(() => undefined);
+    }
+  }
+}

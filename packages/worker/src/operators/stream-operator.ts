@@ -1,0 +1,64 @@
+/**
+ * Base of every chained operator: counters, lifecycle hooks and rich-function handling.
+ */
+import type { RuntimeContext } from '@eddy/api';
+import { NO_OUTPUT, type Emitter } from './emitter.js';
+
+/** Optional lifecycle methods of a user function object. */
+interface RichLike {
+  open?(ctx: RuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+/** An operator inside a task's chain. */
+export abstract class StreamOperator implements Emitter {
+  recordsIn = 0;
+  recordsOut = 0;
+  output: Emitter = NO_OUTPUT;
+
+  constructor(
+    /** Stream node id, as a string: the operator id in metrics. */
+    readonly operatorId: string,
+    readonly name: string,
+    /** The user function object, when it may have `open`/`close`. */
+    protected readonly userFunction: unknown,
+  ) {}
+
+  abstract collect(value: unknown, timestamp: number | undefined): void;
+
+  /** Calls the user function's `open`, if any. */
+  async open(ctx: RuntimeContext): Promise<void> {
+    const f = this.userFunction as RichLike | undefined;
+    if (f && typeof f === 'object' && typeof f.open === 'function') await f.open(ctx);
+  }
+
+  /** Called once at the end of a bounded input, before close. */
+  endInput(): void | Promise<void> {}
+
+  /** Calls the user function's `close`, if any. */
+  async close(): Promise<void> {
+    const f = this.userFunction as RichLike | undefined;
+    if (f && typeof f === 'object' && typeof f.close === 'function') await f.close();
+  }
+
+  /** Whether the operator can take more records now (sinks may say no). */
+  isReady(): boolean {
+    return true;
+  }
+
+  /** Resolves when {@link isReady} may be true again. */
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Resolves a user function given either as a plain function or as an object with `method`.
+ * @throws Error naming the operator when neither is the case.
+ */
+export function bindUserFunction<F extends (...args: never[]) => unknown>(fn: unknown, method: string, operator: string): F {
+  if (typeof fn === 'function') return fn as F;
+  if (fn && typeof fn === 'object' && typeof (fn as Record<string, unknown>)[method] === 'function')
+    return ((fn as Record<string, F>)[method] as F).bind(fn) as F;
+  throw new Error(`${operator} needs a function or an object with a '${method}' method`);
+}

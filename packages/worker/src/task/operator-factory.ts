@@ -1,0 +1,40 @@
+/** Instantiates the runtime operator for a stream node. */
+import type { Sink } from '@eddy/api';
+import type { Transformation } from '@eddy/api/internal';
+import { FilterOperator, FlatMapOperator, MapOperator, ProcessOperator } from '../operators/basic-operators.js';
+import { KeyedProcessOperator, KeyedReduceOperator } from '../operators/keyed-operators.js';
+import { SinkOperator, type SinkServices } from '../operators/sink-operator.js';
+import type { StreamOperator } from '../operators/stream-operator.js';
+import { HeapKeyedStateStore } from '../state/keyed-state-store.js';
+
+/**
+ * Creates the operator of a non-source transformation.
+ * @throws Error for sources (driven by the task itself) and unknown kinds.
+ */
+export function createOperator(t: Transformation, sinkServices: SinkServices): StreamOperator {
+  const id = String(t.id);
+  switch (t.kind) {
+    case 'map':
+      return new MapOperator(id, t.name, t.userFunction);
+    case 'filter':
+      return new FilterOperator(id, t.name, t.userFunction);
+    case 'flatMap':
+      return new FlatMapOperator(id, t.name, t.userFunction);
+    case 'process':
+      return new ProcessOperator(id, t.name, t.userFunction);
+    case 'keyed-reduce':
+      return new KeyedReduceOperator(id, t.name, t.userFunction, requireKey(t), new HeapKeyedStateStore());
+    case 'keyed-process':
+      return new KeyedProcessOperator(id, t.name, t.userFunction, requireKey(t));
+    case 'sink':
+      if (!t.sink) throw new Error(`sink '${t.name}' has no Sink`);
+      return new SinkOperator(id, t.name, t.sink as Sink<unknown>, sinkServices);
+    case 'source':
+      throw new Error('sources are driven by the task, not instantiated as chained operators');
+  }
+}
+
+function requireKey(t: Transformation): NonNullable<Transformation['keySelector']> {
+  if (!t.keySelector) throw new Error(`keyed operator '${t.name}' has no key selector`);
+  return t.keySelector;
+}

@@ -1,0 +1,435 @@
+/**
+ * One subtask of a JobGraph vertex running on this worker (Flink: StreamTask). It builds its
+ * operator chain, connects inputs and outputs, then runs a single loop — a source's read loop or
+ * an input loop — that checks backpressure before taking more work and yields to the event loop
+ * regularly so that network I/O, timers and other tasks proceed.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import {
+  RUNTIME_DEFAULTS,
+  decodeBuffer,
+  describeError,
+  type BufferVisitor,
+  type JobEdge,
+  type JobVertex,
+  type Logger,
+  type StreamEvent,
+  type TaskDeploymentDescriptor__Output,
+  type TaskState,
+} from '@eddy/common';
+import type { RuntimeContext, Source, SourceReader, SourceSplit } from '@eddy/api';
+import { parseJobParameters, type Transformation } from '@eddy/api/internal';
+import { BroadcastEmitter, NO_OUTPUT, type Emitter } from '../operators/emitter.js';
+import { SinkOperator } from '../operators/sink-operator.js';
+import type { StreamOperator } from '../operators/stream-operator.js';
+import type { ChannelItem } from '../network/channel-item.js';
+import { InputGate, type GateChannel } from '../network/input-gate.js';
+import { LocalInputChannel, RemoteInputChannel, type InputChannel } from '../network/input-channel.js';
+import { partitionKey } from '../network/partition-registry.js';
+import { RecordWriterEmitter } from '../network/record-writer.js';
+import { ResultPartition } from '../network/result-partition.js';
+import type { BuiltJob } from '../runtime/built-job.js';
+import { createOperator } from './operator-factory.js';
+import type { OperatorCounters, TaskIdentity, TaskServices } from './task-services.js';
+
+/** Input buffers processed before the task yields to the event loop. */
+const ITEMS_PER_TURN = 16;
+/** Sink flush period: bounds how late printed or written records show up. */
+const SINK_FLUSH_MS = 50;
+
+class TaskCanceled extends Error {
+  constructor() {
+    super('task canceled');
+  }
+}
+
+/** A running subtask. */
+export class StreamTask {
+  state: TaskState = 'DEPLOYING';
+  readonly identity: TaskIdentity;
+  private readonly log: Logger;
+  private readonly operators: StreamOperator[] = [];
+  private readonly sinks: SinkOperator[] = [];
+  private readonly partitions: ResultPartition[] = [];
+  private gate: InputGate<BufferVisitor> | undefined;
+  private sourceCounter: { operatorId: string; count: number } | undefined;
+  private canceled = false;
+  private cancelWake: () => void = () => undefined;
+  private readonly cancelSignal: Promise<void>;
+  private timers: NodeJS.Timeout[] = [];
+  private asyncFailure: unknown;
+  /** Resolves when the task reached a terminal state. */
+  readonly terminated: Promise<void>;
+  private resolveTerminated: () => void = () => undefined;
+
+  constructor(
+    private readonly services: TaskServices,
+    private readonly tdd: TaskDeploymentDescriptor__Output,
+    private readonly job: BuiltJob,
+  ) {
+    this.identity = { fence: tdd.fence!, vertexId: tdd.vertexId, subtask: tdd.subtask };
+    this.log = services.logger.child({
+      jobId: tdd.fence!.jobId,
+      task: `${tdd.vertexId}#${tdd.subtask}`,
+      attempt: tdd.fence!.attempt,
+    });
+    this.cancelSignal = new Promise((resolve) => {
+      this.cancelWake = resolve;
+    });
+    this.terminated = new Promise((resolve) => {
+      this.resolveTerminated = resolve;
+    });
+  }
+
+  /** Runs the task to its end; never rejects (failures are reported). */
+  start(): void {
+    void this.run();
+  }
+
+  /** Stops the task promptly; it reports CANCELED. */
+  cancel(): void {
+    if (this.canceled) return;
+    this.canceled = true;
+    this.cancelWake();
+    this.gate?.wake();
+  }
+
+  /** Current counters of every operator of the chain. */
+  metrics(): OperatorCounters[] {
+    const out: OperatorCounters[] = this.operators.map((o) => ({
+      operatorId: o.operatorId,
+      recordsIn: o.recordsIn,
+      recordsOut: o.recordsOut,
+    }));
+    if (this.sourceCounter)
+      out.unshift({ operatorId: this.sourceCounter.operatorId, recordsIn: 0, recordsOut: this.sourceCounter.count });
+    return out;
+  }
+
+  private report(state: TaskState, failure = ''): void {
+    this.state = state;
+    this.services.reportState(this.identity, state, failure, this.metrics());
+  }
+
+  private async run(): Promise<void> {
+    try {
+      this.report('INITIALIZING');
+      const vertex = this.job.jobGraph.vertices.find((v) => v.id === this.tdd.vertexId);
+      if (!vertex) throw new Error(`vertex ${this.tdd.vertexId} is not in the job graph`);
+      const source = this.buildChain(vertex);
+      this.buildInputs(vertex);
+      await this.openOperators(vertex);
+      this.startTimers();
+      this.report('RUNNING');
+      if (source) await this.runSource(source.reader, source.emit);
+      else await this.runInputs();
+      await this.finishInput();
+      this.checkAsyncFailure();
+      await this.closeOperators();
+      this.stopTimers();
+      this.report('FINISHED');
+      this.log.debug('task finished');
+    } catch (err) {
+      this.stopTimers();
+      const canceled = this.canceled || err instanceof TaskCanceled;
+      const cause = canceled ? new Error('task canceled') : err;
+      for (const p of this.partitions) p.release(cause instanceof Error ? cause : new Error(String(cause)));
+      this.gate?.close();
+      await this.closeOperators().catch(() => undefined);
+      if (canceled) {
+        this.report('CANCELED');
+      } else {
+        this.log.warn({ err: describeError(err) }, 'task failed');
+        this.report('FAILED', describeError(err));
+      }
+    } finally {
+      for (const p of this.partitions) this.services.partitions.unregister(p);
+      this.resolveTerminated();
+    }
+  }
+
+  private runtimeContext(t: Transformation, vertex: JobVertex): RuntimeContext {
+    return {
+      jobId: this.identity.fence.jobId,
+      jobName: this.job.jobGraph.jobName,
+      operatorName: t.name,
+      subtaskIndex: this.tdd.subtask,
+      parallelism: vertex.parallelism,
+      maxParallelism: vertex.maxParallelism,
+      attemptNumber: Math.max(0, this.identity.fence.attempt - 1),
+      jobParameters: parseJobParameters(this.tdd.args),
+    };
+  }
+
+  private transformation(nodeId: number): Transformation {
+    const t = this.job.transformations.get(nodeId);
+    if (!t) throw new Error(`stream node ${nodeId} is missing from the job built on this worker`);
+    return t;
+  }
+
+  /** Creates operators and wiring; returns the source reader when the chain starts with a source. */
+  private buildChain(vertex: JobVertex): { reader: SourceReader<unknown, SourceSplit>; emit: Emitter } | undefined {
+    const g = this.job.jobGraph;
+    const inChain = new Set(vertex.nodeIds);
+    const ops = new Map<number, StreamOperator>();
+    const fence = this.identity.fence;
+    const sinkServices = {
+      pushCollected: (name: string, records: string[]) =>
+        this.services.pushCollected(fence, name, this.tdd.subtask, records),
+      writeStdout: (text: string) => this.services.writeStdout(text),
+    };
+    for (const id of vertex.nodeIds) {
+      const t = this.transformation(id);
+      if (t.kind === 'source') continue;
+      const op = createOperator(t, sinkServices);
+      ops.set(id, op);
+      this.operators.push(op);
+      if (op instanceof SinkOperator) this.sinks.push(op);
+    }
+    const outputOf = (nodeId: number): Emitter => {
+      const targets: Emitter[] = [];
+      for (const id of vertex.nodeIds) {
+        const n = g.streamGraph.nodes.find((x) => x.id === id)!;
+        if (n.inputs.some((e) => e.source === nodeId) && inChain.has(id) && ops.has(id) && id !== nodeId) {
+          // Only chained successors: their single input is this node.
+          if (n.inputs.length === 1) targets.push(ops.get(id)!);
+        }
+      }
+      for (const e of g.edges) {
+        if (e.sourceVertex === vertex.id && e.sourceNode === nodeId) targets.push(this.createWriter(e));
+      }
+      if (targets.length === 0) return NO_OUTPUT;
+      return targets.length === 1 ? targets[0]! : new BroadcastEmitter(targets);
+    };
+    for (const [id, op] of ops) op.output = outputOf(id);
+    const head = this.transformation(vertex.nodeIds[0]!);
+    if (head.kind !== 'source') return undefined;
+    const source = head.source as Source<unknown, SourceSplit>;
+    const reader = source.createReader(this.runtimeContext(head, vertex));
+    const splits = source.createSplits(vertex.parallelism).filter((_s, i) => i % vertex.parallelism === this.tdd.subtask);
+    reader.addSplits(splits);
+    const counter = { operatorId: String(head.id), count: 0 };
+    this.sourceCounter = counter;
+    const downstream = outputOf(head.id);
+    const emit: Emitter = {
+      collect(value, ts) {
+        counter.count++;
+        downstream.collect(value, ts);
+      },
+    };
+    return { reader, emit };
+  }
+
+  private createWriter(edge: JobEdge): RecordWriterEmitter {
+    const g = this.job.jobGraph;
+    const target = g.vertices.find((v) => v.id === edge.targetVertex)!;
+    const fence = this.identity.fence;
+    const locals: boolean[] = [];
+    for (let s = 0; s < target.parallelism; s++) {
+      const loc = this.tdd.locations.find((l) => l.vertexId === target.id && l.subtask === s);
+      locals.push(loc?.workerId === this.services.workerId);
+    }
+    const partition = new ResultPartition(
+      partitionKey(fence.jobId, fence.attempt, edge.id, this.tdd.subtask),
+      locals,
+      {
+        bufferBytes: RUNTIME_DEFAULTS.bufferSizeBytes,
+        localBatchRecords: RUNTIME_DEFAULTS.localBatchRecords,
+        maxQueued: RUNTIME_DEFAULTS.maxQueuedBuffersPerSubpartition,
+      },
+    );
+    this.partitions.push(partition);
+    this.services.partitions.register(partition);
+    const keySelector = edge.partitioner === 'hash' ? this.transformation(edge.targetNode).inputs.find(
+      (i) => i.transformation.id === edge.sourceNode,
+    )?.partitioning : undefined;
+    return new RecordWriterEmitter(
+      partition,
+      edge.partitioner,
+      this.tdd.subtask,
+      g.maxParallelism,
+      keySelector?.kind === 'hash' ? keySelector.keySelector : undefined,
+    );
+  }
+
+  private buildInputs(vertex: JobVertex): void {
+    const g = this.job.jobGraph;
+    const fence = this.identity.fence;
+    const channels: Array<GateChannel<BufferVisitor>> = [];
+    for (const e of g.edges) {
+      if (e.targetVertex !== vertex.id) continue;
+      const producer = g.vertices.find((v) => v.id === e.sourceVertex)!;
+      const target = this.operators.find((o) => o.operatorId === String(e.targetNode));
+      if (!target) throw new Error(`edge ${e.id} targets node ${e.targetNode}, which is not in this chain`);
+      const producers =
+        e.partitioner === 'forward' ? [this.tdd.subtask] : Array.from({ length: producer.parallelism }, (_v, i) => i);
+      for (const p of producers) {
+        const loc = this.tdd.locations.find((l) => l.vertexId === producer.id && l.subtask === p);
+        if (!loc) throw new Error(`no location for producer ${producer.id}#${p}`);
+        const key = partitionKey(fence.jobId, fence.attempt, e.id, p);
+        const description = `input from '${producer.name}' (${p + 1}/${producer.parallelism}) on ${loc.address}`;
+        const channel: InputChannel =
+          loc.workerId === this.services.workerId
+            ? new LocalInputChannel(description, this.services.partitions, key, this.tdd.subtask)
+            : new RemoteInputChannel(
+                description,
+                this.services.exchangeClients.get(loc.address),
+                { fence, edgeId: e.id, producerSubtask: p, subpartition: this.tdd.subtask },
+                RUNTIME_DEFAULTS.creditsPerChannel,
+              );
+        const gc: GateChannel<BufferVisitor> = {
+          channel,
+          finished: false,
+          target: {
+            record: (v, ts) => target.collect(v, ts),
+            event: (ev) => this.onEvent(gc, ev),
+          },
+        };
+        channels.push(gc);
+      }
+    }
+    if (channels.length > 0) this.gate = new InputGate(channels);
+  }
+
+  private async openOperators(vertex: JobVertex): Promise<void> {
+    // Tail first, as Flink does, so every operator's downstream is ready before it emits.
+    for (const op of [...this.operators].reverse()) {
+      await op.open(this.runtimeContext(this.transformation(Number(op.operatorId)), vertex));
+    }
+  }
+
+  private async closeOperators(): Promise<void> {
+    let first: unknown;
+    for (const op of this.operators) {
+      try {
+        await op.close();
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    if (first !== undefined) throw first;
+  }
+
+  private startTimers(): void {
+    if (this.partitions.length > 0) {
+      this.timers.push(
+        setInterval(() => {
+          for (const p of this.partitions) p.flushAll();
+        }, RUNTIME_DEFAULTS.bufferTimeoutMs),
+      );
+    }
+    if (this.sinks.length > 0) {
+      let flushing = false;
+      this.timers.push(
+        setInterval(() => {
+          if (flushing) return;
+          flushing = true;
+          Promise.all(this.sinks.map((s) => s.flush()))
+            .catch((err: unknown) => {
+              this.asyncFailure ??= err;
+              this.cancelWake();
+              this.gate?.wake();
+            })
+            .finally(() => {
+              flushing = false;
+            });
+        }, SINK_FLUSH_MS),
+      );
+    }
+  }
+
+  private stopTimers(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  private checkAsyncFailure(): void {
+    if (this.asyncFailure !== undefined) throw this.asyncFailure;
+    if (this.canceled) throw new TaskCanceled();
+  }
+
+  /** Waits for `p` unless the task is canceled or failed meanwhile. */
+  private async guard(p: Promise<unknown>): Promise<void> {
+    await Promise.race([p, this.cancelSignal]);
+    this.checkAsyncFailure();
+  }
+
+  private outputsReady(): boolean {
+    for (const p of this.partitions) if (!p.isAvailable()) return false;
+    for (const s of this.sinks) if (!s.isReady()) return false;
+    return true;
+  }
+
+  private async waitForOutputs(): Promise<void> {
+    await this.guard(
+      Promise.all([...this.partitions.map((p) => p.whenAvailable()), ...this.sinks.map((s) => (s.isReady() ? undefined : s.whenReady()))]),
+    );
+  }
+
+  private async runSource(reader: SourceReader<unknown, SourceSplit>, emit: Emitter): Promise<void> {
+    const output = { collect: (v: unknown, ts?: number) => emit.collect(v, ts) };
+    try {
+      for (;;) {
+        this.checkAsyncFailure();
+        if (!this.outputsReady()) {
+          await this.waitForOutputs();
+          continue;
+        }
+        const status = reader.pollNext(output);
+        if (status === 'END_OF_INPUT') break;
+        if (status === 'NOTHING_AVAILABLE') await this.guard(reader.isAvailable());
+        else await yieldToEventLoop();
+      }
+    } finally {
+      await reader.close?.();
+    }
+  }
+
+  private onEvent(gc: GateChannel<BufferVisitor>, ev: StreamEvent): void {
+    if (ev.kind === 'end-of-partition') this.gate!.finishChannel(gc);
+    // Barriers, watermarks and stream status are handled by the checkpoint and event-time steps.
+  }
+
+  private processItem(gc: GateChannel<BufferVisitor>, item: ChannelItem): void {
+    const target = gc.target;
+    if (item.kind === 'bytes') decodeBuffer(item.data, target);
+    else if (item.kind === 'batch') {
+      const { values, timestamps } = item;
+      if (timestamps === undefined) for (let i = 0; i < values.length; i++) target.record(values[i], undefined);
+      else for (let i = 0; i < values.length; i++) target.record(values[i], timestamps[i]);
+    } else target.event(item.event);
+  }
+
+  private async runInputs(): Promise<void> {
+    const gate = this.gate;
+    if (!gate) return;
+    let turn = 0;
+    while (!gate.isFinished) {
+      this.checkAsyncFailure();
+      if (!this.outputsReady()) {
+        await this.waitForOutputs();
+        continue;
+      }
+      const next = gate.poll();
+      if (!next) {
+        turn = 0;
+        await this.guard(gate.whenAvailable());
+        continue;
+      }
+      this.processItem(next.gc, next.item);
+      if (!next.gc.finished) next.gc.channel.recycle();
+      if (++turn >= ITEMS_PER_TURN) {
+        turn = 0;
+        await yieldToEventLoop();
+      }
+    }
+  }
+
+  /** End of input: flush sinks, end partitions and wait until consumers took everything. */
+  private async finishInput(): Promise<void> {
+    this.checkAsyncFailure();
+    for (const op of this.operators) await op.endInput();
+    for (const p of this.partitions) p.finish();
+    await this.guard(Promise.all(this.partitions.map((p) => p.whenDrained())));
+  }
+}

@@ -1,0 +1,31 @@
+/** What a task needs from its worker. */
+import type { Fence__Output, Logger, TaskState } from '@eddy/common';
+import type { ExchangeClients } from '../network/input-channel.js';
+import type { PartitionRegistry } from '../network/partition-registry.js';
+
+/** Worker services shared by all tasks of a worker. */
+export interface TaskServices {
+  readonly workerId: string;
+  readonly partitions: PartitionRegistry;
+  readonly exchangeClients: ExchangeClients;
+  readonly logger: Logger;
+  /** Reports a state change to the coordinator (with the task's latest metrics). */
+  reportState(task: TaskIdentity, state: TaskState, failure: string, metrics: OperatorCounters[]): void;
+  /** Hands CollectSink records to the coordinator. */
+  pushCollected(fence: Fence__Output, sinkName: string, subtask: number, records: string[]): Promise<void>;
+  writeStdout(text: string): void;
+}
+
+/** Identifies a subtask execution. */
+export interface TaskIdentity {
+  readonly fence: Fence__Output;
+  readonly vertexId: string;
+  readonly subtask: number;
+}
+
+/** Counters of one operator. */
+export interface OperatorCounters {
+  readonly operatorId: string;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+}
