@@ -11,7 +11,8 @@ import type {
   ReduceFunction,
 } from './functions.js';
 import { PrintSink, type Sink } from './sink.js';
-import { Transformation, type Partitioning, type TransformationInput } from './transformation.js';
+import type { Transformation} from './transformation.js';
+import { type Partitioning, type TransformationInput } from './transformation.js';
 import type { OperatorKind } from '@eddy/common';
 
 /** What a stream needs from its environment. */
@@ -126,7 +127,7 @@ export class DataStream<T> {
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
     if (!sink || typeof (sink as Partial<Sink<T>>).createWriter !== 'function')
       throw new Error('sinkTo needs a Sink (an object with createWriter)');
-    const t = this.builder.addTransformation('sink', 'Sink', [...this.inputs], { sink: sink as Sink<unknown> });
+    const t = this.builder.addTransformation('sink', 'Sink', [...this.inputs], { sink: sink });
     return new DataStreamSink<T>(t);
   }
 

@@ -101,7 +101,7 @@ export class StreamExecutionEnvironment implements GraphBuilder {
       [],
       undefined,
       undefined,
-      source as Source<unknown>,
+      source,
     );
     this.transformations.push(t);
     return new DataStream<T>(this, [{ transformation: t, partitioning: { kind: 'default' } }]);

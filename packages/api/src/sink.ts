@@ -103,6 +103,9 @@ export class CollectSink<T> implements Sink<T> {
         },
       );
     };
+    const drain = async (): Promise<void> => {
+      while (inflight !== undefined) await inflight;
+    };
     const check = (): void => {
       if (failure !== undefined) throw new Error('CollectSink could not reach the coordinator', { cause: failure });
     };
@@ -119,10 +122,10 @@ export class CollectSink<T> implements Sink<T> {
       },
       async flush(endOfInput) {
         send();
-        while (inflight) await inflight;
+        await drain();
         if (endOfInput) {
           send();
-          while (inflight) await inflight;
+          await drain();
         }
         check();
       },

@@ -45,7 +45,8 @@ export function describeError(err: unknown): string {
       parts.push(depth === 0 && current.stack ? current.stack : `Caused by: ${current.stack ?? current.message}`);
       current = (current as { cause?: unknown }).cause;
     } else {
-      parts.push(depth === 0 ? String(current) : `Caused by: ${String(current)}`);
+      const text = typeof current === 'string' ? current : (JSON.stringify(current) ?? typeof current);
+      parts.push(depth === 0 ? text : `Caused by: ${text}`);
       break;
     }
   }

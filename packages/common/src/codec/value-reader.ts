@@ -59,7 +59,7 @@ export class ValueReader {
 
   /** Decodes one value written by `ValueWriter.writeValue`. @throws RangeError on malformed input. */
   readValue(): unknown {
-    const tag = this.readU8();
+    const tag = this.readU8() as Tag;
     switch (tag) {
       case Tag.Int32: {
         const v = this.view.getInt32(this.pos, true);

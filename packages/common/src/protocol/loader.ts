@@ -43,7 +43,7 @@ export function createServer(): grpc.Server {
     ...CHANNEL_OPTIONS,
     'grpc.http2.min_ping_interval_without_data_ms': 1_000,
     'grpc.keepalive_permit_without_calls': 1,
-  } as grpc.ServerOptions);
+  });
 }
 
 /**

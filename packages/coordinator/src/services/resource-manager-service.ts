@@ -94,7 +94,7 @@ export function resourceManagerHandlers(deps: {
       }
       const stream = fs.createReadStream(file, { highWaterMark: RUNTIME_DEFAULTS.artifactChunkBytes });
       stream.on('data', (data) => {
-        if (!call.write({ data: data as Buffer })) {
+        if (!call.write({ data: Buffer.isBuffer(data) ? data : Buffer.from(data) })) {
           stream.pause();
           call.once('drain', () => stream.resume());
         }

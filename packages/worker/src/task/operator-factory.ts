@@ -1,5 +1,4 @@
 /** Instantiates the runtime operator for a stream node. */
-import type { Sink } from '@eddy/api';
 import type { Transformation } from '@eddy/api/internal';
 import { FilterOperator, FlatMapOperator, MapOperator, ProcessOperator } from '../operators/basic-operators.js';
 import { KeyedProcessOperator, KeyedReduceOperator } from '../operators/keyed-operators.js';
@@ -28,7 +27,7 @@ export function createOperator(t: Transformation, sinkServices: SinkServices): S
       return new KeyedProcessOperator(id, t.name, t.userFunction, requireKey(t));
     case 'sink':
       if (!t.sink) throw new Error(`sink '${t.name}' has no Sink`);
-      return new SinkOperator(id, t.name, t.sink as Sink<unknown>, sinkServices);
+      return new SinkOperator(id, t.name, t.sink, sinkServices);
     case 'source':
       throw new Error('sources are driven by the task, not instantiated as chained operators');
   }
