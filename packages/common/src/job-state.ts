@@ -89,5 +89,5 @@ export function isTerminalTaskState(s: TaskState): boolean {
 
 /** Parses a task state name from the wire. @returns undefined for unknown names. */
 export function parseTaskState(s: string): TaskState | undefined {
-  return s in TASK_ORDER ? (s as TaskState) : undefined;
+  return Object.hasOwn(TASK_ORDER, s) ? (s as TaskState) : undefined;
 }
