@@ -10,9 +10,13 @@ import {
   SETTINGS,
   grpc,
   proto,
+  type FetchCollectedResponse__Output,
   type JobServiceClient,
   type JobStatus__Output,
   type JobSummary__Output,
+  type ListJobsResponse__Output,
+  type ListWorkersResponse__Output,
+  type SubmitJobResponse__Output,
   type WorkerInfo__Output,
 } from '@eddy/common';
 import { bundleJob } from './bundle-job.js';
@@ -262,7 +266,7 @@ export class JobClient {
    * @throws RpcError INVALID_ARGUMENT with the cause when the job cannot be built (bad graph, job threw).
    */
   async submit(opts: SubmitOptions): Promise<string> {
-    const res = await this.unary('SubmitJob', (o, cb) =>
+    const res = await this.unary<SubmitJobResponse__Output>('SubmitJob', (o, cb) =>
       this.stub.submitJob(
         {
           artifactSha256: opts.artifactSha256,
@@ -292,7 +296,7 @@ export class JobClient {
 
   /** Every job the coordinator knows, in its order. */
   async listJobs(): Promise<JobSummary__Output[]> {
-    const res = await this.unary('ListJobs', (o, cb) => this.stub.listJobs({}, o, cb));
+    const res = await this.unary<ListJobsResponse__Output>('ListJobs', (o, cb) => this.stub.listJobs({}, o, cb));
     return res.jobs ?? [];
   }
 
@@ -301,7 +305,7 @@ export class JobClient {
    * @throws RpcError NOT_FOUND for an unknown job id.
    */
   getJobStatus(jobId: string): Promise<JobStatus__Output> {
-    return this.unary('GetJobStatus', (o, cb) => this.stub.getJobStatus({ jobId }, o, cb));
+    return this.unary<JobStatus__Output>('GetJobStatus', (o, cb) => this.stub.getJobStatus({ jobId }, o, cb));
   }
 
   /**
@@ -310,7 +314,7 @@ export class JobClient {
    * @throws RpcError NOT_FOUND for an unknown job id.
    */
   cancelJob(jobId: string): Promise<JobStatus__Output> {
-    return this.unary('CancelJob', (o, cb) => this.stub.cancelJob({ jobId }, o, cb));
+    return this.unary<JobStatus__Output>('CancelJob', (o, cb) => this.stub.cancelJob({ jobId }, o, cb));
   }
 
   /**
@@ -318,13 +322,13 @@ export class JobClient {
    * @throws RpcError NOT_FOUND for an unknown job id.
    */
   async fetchCollected(jobId: string, sinkName: string): Promise<string[]> {
-    const res = await this.unary('FetchCollected', (o, cb) => this.stub.fetchCollected({ jobId, sinkName }, o, cb));
+    const res = await this.unary<FetchCollectedResponse__Output>('FetchCollected', (o, cb) => this.stub.fetchCollected({ jobId, sinkName }, o, cb));
     return res.records ?? [];
   }
 
   /** Workers registered with the coordinator. */
   async listWorkers(): Promise<WorkerInfo__Output[]> {
-    const res = await this.unary('ListWorkers', (o, cb) => this.stub.listWorkers({}, o, cb));
+    const res = await this.unary<ListWorkersResponse__Output>('ListWorkers', (o, cb) => this.stub.listWorkers({}, o, cb));
     return res.workers ?? [];
   }
 

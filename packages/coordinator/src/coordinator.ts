@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { openMetadataStore } from '@eddy/common/metadata';
 import {
   RUNTIME_DEFAULTS,
+  SETTINGS,
+  resolveSetting,
   bindServer,
   createServer,
   proto,
@@ -33,6 +35,8 @@ export interface CoordinatorOptions {
   /** Shared checkpoint directory (used once checkpointing lands); default `<dataDir>/checkpoints`. */
   readonly checkpointDir?: string;
   readonly logger: Logger;
+  /** Limit for building a submitted job's graph; default from `EDDY_JOB_EVALUATION_TIMEOUT_MS` or 20 s. */
+  readonly jobEvaluationTimeoutMs?: number;
 }
 
 /** A running coordinator. */
@@ -70,7 +74,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
     const artifacts = new ArtifactStore(opts.dataDir);
     const registry = new WorkerRegistry();
     const gateway = new TaskExecutorGateway();
-    const jobs = new JobManager({ store, artifacts, registry, gateway, logger, generation });
+    const jobEvaluationTimeoutMs = opts.jobEvaluationTimeoutMs ?? resolveSetting(SETTINGS.jobEvaluationTimeout, undefined);
+    const jobs = new JobManager({ store, artifacts, registry, gateway, logger, generation, jobEvaluationTimeoutMs });
     await jobs.recover();
     const server = createServer();
     server.addService(proto.JobService.service, jobServiceHandlers({ jobs, artifacts, registry, logger }));

@@ -72,7 +72,7 @@ export class LocalSession {
     // A crash skips `finally`; the exit hook still removes the directory (workers: see worker-processes).
     process.on('exit', removeTempDir);
     try {
-      const outcome = await Promise.race([this.execute(), signals.received.then(() => INTERRUPTED)]);
+      const outcome = await Promise.race([this.execute(), signals.received.then((): typeof INTERRUPTED => INTERRUPTED)]);
       if (outcome !== INTERRUPTED) return outcome;
       this.stopping = true;
       this.progress?.clear();

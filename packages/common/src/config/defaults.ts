@@ -49,6 +49,12 @@ export const SETTINGS = {
   workerPort: setting('port', 'EDDY_PORT', 0, 'gRPC port of the worker; 0 picks a free port.'),
   localWorkers: setting('workers', 'EDDY_WORKERS', 2, 'Worker processes started by `eddy local`.'),
   parallelism: setting('parallelism', 'EDDY_PARALLELISM', 0, 'Job parallelism override; 0 keeps the job\'s own.'),
+  jobEvaluationTimeout: setting(
+    'job-evaluation-timeout',
+    'EDDY_JOB_EVALUATION_TIMEOUT_MS',
+    20_000,
+    'Milliseconds the coordinator allows a job file to build its graph before rejecting it.',
+  ),
   logLevel: setting('log-level', 'EDDY_LOG_LEVEL', 'info', 'pino log level: trace, debug, info, warn, error, fatal, silent.'),
   logFormat: setting('log-format', 'EDDY_LOG_FORMAT', 'json', 'json (default) or pretty (readable in a terminal).'),
 } as const;
@@ -75,8 +81,6 @@ export const RUNTIME_DEFAULTS = {
   heartbeatIntervalMs: 500,
   /** A worker missing heartbeats this long is considered lost. */
   heartbeatTimeoutMs: 3000,
-  /** Wall-clock limit for evaluating a job file to build its graph. */
-  jobEvaluationTimeoutMs: 20_000,
   /** Largest accepted job artifact. */
   maxArtifactBytes: 64 * 1024 * 1024,
   /** Chunk size for artifact upload and download. */

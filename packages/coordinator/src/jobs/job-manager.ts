@@ -70,6 +70,8 @@ export interface JobManagerDeps {
   readonly logger: Logger;
   /** Generation of this coordinator, carried in every fence. */
   readonly generation: number;
+  /** Wall-clock limit for building a submitted job's graph. */
+  readonly jobEvaluationTimeoutMs: number;
 }
 
 /** Owns every job of this coordinator. */
@@ -116,7 +118,7 @@ export class JobManager {
       artifactFile,
       args: req.args,
       parallelism: req.parallelism,
-      timeoutMs: RUNTIME_DEFAULTS.jobEvaluationTimeoutMs,
+      timeoutMs: this.deps.jobEvaluationTimeoutMs,
     });
     const id = randomBytes(16).toString('hex');
     const record: JobRecord = {

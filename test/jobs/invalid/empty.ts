@@ -1,0 +1,2 @@
+import type { StreamExecutionEnvironment } from '@eddy/api';
+export default (_env: StreamExecutionEnvironment) => {};

@@ -1,0 +1,4 @@
+import type { StreamExecutionEnvironment } from '@eddy/api';
+export default (env: StreamExecutionEnvironment) => {
+  env.fromSequence(0, 10).map((n) => n * ).print();
+};

@@ -1,0 +1,32 @@
+/**
+ * Keyed running count and sum over fromSequence(0, to): one output per input record, as Flink's
+ * running reduce does. Args: `--to N` (default 999999), `--keys K` (default 1000),
+ * `--out DIR` (FileSink) or `--collect NAME` (CollectSink), `--parallelism P` (default 4).
+ */
+import { CollectSink, FileSink, type StreamExecutionEnvironment } from '@eddy/api';
+
+interface Count {
+  k: number;
+  c: number;
+  s: number;
+}
+
+export default (env: StreamExecutionEnvironment, args: string[]): void => {
+  const arg = (name: string, fallback: string): string => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+  };
+  const to = Number(arg('to', '999999'));
+  const keys = Number(arg('keys', '1000'));
+  env.setParallelism(Number(arg('parallelism', '4')));
+  const counts = env
+    .fromSequence(0, to)
+    .map((n): Count => ({ k: n % keys, c: 1, s: n }))
+    .name('to-count')
+    .keyBy((r) => r.k)
+    .reduce((a, b) => ({ k: a.k, c: a.c + b.c, s: a.s + b.s }))
+    .uid('running-count');
+  const out = arg('out', '');
+  if (out) counts.sinkTo(new FileSink<Count>({ path: out })).name('files');
+  else counts.sinkTo(new CollectSink<Count>(arg('collect', 'out'))).name('collect');
+};
