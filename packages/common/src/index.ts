@@ -15,3 +15,4 @@ export * from './graph/stream-graph.js';
 export * from './graph/job-graph.js';
 export * from './protocol/loader.js';
 export * from './metadata/metadata-store.js';
+export * from './checkpoint/index.js';
