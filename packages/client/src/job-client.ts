@@ -35,8 +35,8 @@ export function isTerminalState(state: string): boolean {
  */
 export class RpcError extends Error {
   constructor(
-    /** gRPC status number (see `grpc.status`). */
-    readonly code: number,
+    /** gRPC status (a `grpc.status` member). */
+    readonly code: grpc.status,
     /** Name of the status, e.g. `UNAVAILABLE`. */
     readonly codeName: string,
     /** The server's (or the transport's) description, unmodified. */
@@ -62,7 +62,7 @@ export function statusName(code: number): string {
  */
 export function toRpcError(err: unknown, method: string, address: string, timeoutMs: number): RpcError {
   const e = err as Partial<grpc.ServiceError> | undefined;
-  const code = typeof e?.code === 'number' ? e.code : grpc.status.UNKNOWN;
+  const code: grpc.status = typeof e?.code === 'number' ? e.code : grpc.status.UNKNOWN;
   const details = typeof e?.details === 'string' && e.details !== '' ? e.details : err instanceof Error ? err.message : String(err);
   let message: string;
   switch (code) {

@@ -124,7 +124,7 @@ export function parseCommandArgs(
   let positionals: string[];
   try {
     const parsed = parseArgs({ args: own, options: config, strict: true, allowPositionals: true });
-    values = parsed.values as Record<string, string | boolean | undefined>;
+    values = parsed.values;
     positionals = parsed.positionals;
   } catch (err) {
     throw new UsageError(firstLine(err), spec.name);

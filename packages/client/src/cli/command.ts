@@ -66,3 +66,15 @@ export function println(text = ''): void {
 export function eprintln(text: string): void {
   process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 }
+
+/** Resolves once the logger's buffered lines are written (pino's stderr destination is asynchronous). */
+export function flushLogger(logger: Logger, timeoutMs = 1000): Promise<void> {
+  return new Promise((resolve) => {
+    // Bounded: a broken stderr must not keep the process from exiting.
+    const timer = setTimeout(resolve, timeoutMs);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -3,7 +3,7 @@
  */
 import { SETTINGS } from '@eddy/common';
 import { option, requireInt, type CommandSpec, type ParsedArgs } from './args.js';
-import { loggerFor, type Command } from './command.js';
+import { flushLogger, loggerFor, type Command } from './command.js';
 import { shutdownSignals } from './signals.js';
 
 const spec: CommandSpec = {
@@ -56,6 +56,7 @@ async function run(args: ParsedArgs): Promise<number> {
     return 1;
   } finally {
     signals.dispose();
+    await flushLogger(logger);
   }
 }
 

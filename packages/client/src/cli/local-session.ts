@@ -118,6 +118,7 @@ export class LocalSession {
 
     this.jobId = await this.client.submitJobFile(opts.job, { args: opts.jobArgs, parallelism: opts.parallelism });
     const status = await this.monitor(this.client, this.jobId);
+    if (this.stopping) return 130; // interrupted meanwhile: run() reports and cleans up
 
     // Stop the workers before reporting, so that all their output is printed first.
     this.stopping = true;
@@ -185,14 +186,17 @@ export class LocalSession {
     if (!client || !jobId || (this.lastStatus && isTerminalState(this.lastStatus.state))) return;
     try {
       await client.cancelJob(jobId);
-      await client.waitForJobState(jobId, (s) => isTerminalState(s.state), { timeoutMs: CANCEL_TIMEOUT_MS });
-      this.output.stderrLines([`job ${jobId} canceled`]);
+      const final = await client.waitForJobState(jobId, (s) => isTerminalState(s.state), { timeoutMs: CANCEL_TIMEOUT_MS });
+      const cause = final.state === 'FAILED' && final.failure ? `: ${final.failure}` : '';
+      this.output.stderrLines([`job ${jobId} ${final.state}${cause}`]);
     } catch (err) {
       this.output.stderrLines([`eddy local: could not cancel job ${jobId}: ${err instanceof Error ? err.message : String(err)}`]);
     }
   }
 
   private async stopWorkers(): Promise<void> {
+    // The coordinator warns about every lost worker; here losing them is the plan, not news.
+    if (!this.opts.allWorkerLogs) this.opts.logger.level = 'error';
     await Promise.all(this.workers.map((w) => w.stop(WORKER_STOP_GRACE_MS)));
   }
 

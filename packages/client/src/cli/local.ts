@@ -25,6 +25,7 @@ const spec: CommandSpec = {
       defaultText: `max(1, ceil(P / N)) with --parallelism, else ${SETTINGS.workerSlots.default}`,
     },
     { setting: SETTINGS.dataDir, valueName: 'DIR', defaultText: 'a fresh temporary directory, removed at exit' },
+    { setting: SETTINGS.logLevel, valueName: 'LEVEL', defaultText: 'warn (coordinator and workers)' },
   ],
   jobArgs: true,
 };

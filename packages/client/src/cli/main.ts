@@ -26,8 +26,10 @@ const COMMANDS: readonly Command[] = [
   workerCommand,
 ];
 
-/** After the command returned, handles still open (a channel, a timer) must not keep the CLI alive. */
-const FORCED_EXIT_MS = 3000;
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
 
 function usageFailure(message: string, command?: string): number {
   const hint = command ? `eddy ${command} --help` : 'eddy --help';
@@ -92,11 +94,15 @@ function crash(kind: string, err: unknown): void {
 process.on('uncaughtException', (err) => crash('uncaught exception', err));
 process.on('unhandledRejection', (err) => crash('unhandled rejection', err));
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    // Unref'ed: fires only if something still holds the event loop open after the command ended.
-    setTimeout(() => process.exit(code), FORCED_EXIT_MS).unref();
-  },
-  (err: unknown) => crash('internal error', err),
-);
+/**
+ * Exits explicitly once the command is done and its output flushed: a command has released what it
+ * owns, and a library's stray timer or channel must not keep the CLI alive.
+ */
+async function exitWith(code: number): Promise<never> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
+
+main(process.argv.slice(2))
+  .then(exitWith)
+  .catch((err: unknown) => crash('internal error', err));

@@ -86,7 +86,9 @@ export class ProgressLine {
 
   /** Replaces the line's text (cut to the terminal width so it never wraps). */
   show(text: string): void {
-    const width = Math.max(10, (this.stream.columns ?? 80) - 1);
+    // A pseudo-terminal may report 0 columns; assume the classic 80 then.
+    const columns = this.stream.columns !== undefined && this.stream.columns > 0 ? this.stream.columns : 80;
+    const width = Math.max(10, columns - 1);
     this.stream.write(CLEAR_LINE + (text.length > width ? text.slice(0, width) : text));
     this.shown = true;
   }

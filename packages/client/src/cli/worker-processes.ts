@@ -78,7 +78,8 @@ export class WorkerProcess {
    * terminal's Ctrl-C reaches only the CLI, which then cancels the job before it stops workers.
    */
   static spawn(opts: WorkerProcessOptions): WorkerProcess {
-    const child = spawn(process.execPath, [CLI_MAIN, 'worker', ...opts.args], {
+    // Source maps: failures in job code then point at the job file, not at the bundle.
+    const child = spawn(process.execPath, ['--enable-source-maps', CLI_MAIN, 'worker', ...opts.args], {
       env: opts.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

@@ -4,7 +4,7 @@
  */
 import { SETTINGS } from '@eddy/common';
 import { option, requireInt, type CommandSpec, type ParsedArgs } from './args.js';
-import { COORDINATOR_OPTION, loggerFor, type Command } from './command.js';
+import { COORDINATOR_OPTION, flushLogger, loggerFor, type Command } from './command.js';
 import { shutdownSignals } from './signals.js';
 
 const spec: CommandSpec = {
@@ -57,6 +57,7 @@ async function run(args: ParsedArgs): Promise<number> {
     return 1;
   } finally {
     signals.dispose();
+    await flushLogger(logger);
   }
 }
 

@@ -13,7 +13,7 @@ test('slots spread evenly across workers', () => {
 });
 
 test('uneven free slots fill the emptiest worker first', () => {
-  assert.deepEqual(assignSlots(3, [{ workerId: 'a', freeSlots: 1 }, { workerId: 'b', freeSlots: 3 }]), ['b', 'a', 'b']);
+  assert.deepEqual(assignSlots(3, [{ workerId: 'a', freeSlots: 1 }, { workerId: 'b', freeSlots: 3 }]), ['b', 'b', 'a']);
 });
 
 test('not enough slots gives undefined', () => {

@@ -5,6 +5,7 @@
 import {
   describeError,
   invalidArgument,
+  unavailable,
   grpc,
   type ArtifactChunk__Output,
   type ArtifactRef,
@@ -107,6 +108,11 @@ export function jobServiceHandlers(deps: {
     },
     SubmitJob: unary(logger, 'SubmitJob', async (req) => {
       if (!req.artifactSha256) throw invalidArgument('artifactSha256 is required: upload the artifact first');
+      // Too few slots is a wait (the job says so in SCHEDULED); no worker at all is a setup error.
+      if (registry.all().length === 0)
+        throw unavailable(
+          'no worker is registered with this coordinator, so the job was not submitted: start one with `eddy worker --coordinator <host:port>`',
+        );
       const jobId = await jobs.submit({
         artifactSha256: req.artifactSha256,
         args: req.args ?? [],
