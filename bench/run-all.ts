@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: every benchmark in sequence, one report. Numbers are reported, not asserted:
+ * each target is printed beside its measurement with PASS or MISS, and the exit code is 0 unless
+ * a benchmark could not run at all.
+ *
+ * Environment: `EDDY_BENCH_EVENTS` (throughput events, default 25 000 000),
+ * `EDDY_BENCH_LATENCY_RATE` (overrides the latency benchmark's rate, default half the measured
+ * throughput), `EDDY_BENCH_WORKER_NODE_ARGS` (node flags for worker processes, e.g. `--cpu-prof`),
+ * `EDDY_LOG_LEVEL` (cluster processes' log level, default warn).
+ */
+import * as os from 'node:os';
+import { DEFAULT_RATE, formatLatency, runLatencyBenchmark } from './latency.js';
+import { envInt } from './support/report.js';
+import { THROUGHPUT_TARGET, formatThroughput, runThroughputBenchmark } from './throughput.js';
+
+function header(): string[] {
+  const cpus = os.cpus();
+  return [
+    'Eddy benchmarks',
+    `  ${new Date().toISOString()}  node ${process.version}  ${os.platform()} ${os.arch()}`,
+    `  ${cpus.length} CPU(s): ${cpus[0]?.model.trim() ?? 'unknown'}; ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`,
+    '  each benchmark starts its own coordinator and 2 worker processes; this process only submits and polls',
+  ];
+}
+
+function describeFailure(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+async function main(): Promise<number> {
+  let failures = 0;
+  console.log(header().join('\n'));
+
+  console.log('\n[1/2] running the throughput benchmark…');
+  let maxRate: number | undefined;
+  try {
+    const t = await runThroughputBenchmark();
+    maxRate = t.eddy.eventsPerSecond;
+    console.log(formatThroughput(t).join('\n'));
+  } catch (err) {
+    failures++;
+    console.log(`  throughput benchmark FAILED: ${describeFailure(err)}`);
+  }
+
+  const override = process.env.EDDY_BENCH_LATENCY_RATE;
+  const rate =
+    override !== undefined && override !== ''
+      ? envInt('EDDY_BENCH_LATENCY_RATE', DEFAULT_RATE)
+      : Math.round((maxRate ?? THROUGHPUT_TARGET) / 2);
+  const why =
+    override !== undefined && override !== ''
+      ? 'EDDY_BENCH_LATENCY_RATE'
+      : maxRate !== undefined
+        ? 'half the measured maximum'
+        : 'half the throughput target (no measurement)';
+  console.log(`\n[2/2] running the latency benchmark at ${rate.toLocaleString('en-US')} ev/s (${why})…`);
+  try {
+    console.log(formatLatency(await runLatencyBenchmark({ rate })).join('\n'));
+  } catch (err) {
+    failures++;
+    console.log(`  latency benchmark FAILED: ${describeFailure(err)}`);
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
