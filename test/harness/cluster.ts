@@ -197,21 +197,21 @@ function spawnEddy(name: string, args: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /**
- * Polls `check` every 50 ms until it returns a value other than undefined, or fails after
+ * Polls `check` every 50 ms until it returns a value other than undefined or false, or fails after
  * `timeoutMs` with an error naming `what` (and the last error `check` threw, if any).
  */
 export async function pollUntil<T>(
   what: string,
-  check: () => Promise<T | undefined> | T | undefined,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs: number,
   pollMs = POLL_MS,
-): Promise<T> {
+): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v !== undefined) return v;
+      if (v !== undefined && v !== false) return v as Exclude<T, false>;
       lastError = undefined;
     } catch (err) {
       lastError = err;

@@ -39,28 +39,25 @@ class SlowSink implements Sink<number> {
 
   createWriter(): SinkWriter<number> {
     const perSecond = this.perSecond;
-    // Token bucket refilled every 10 ms; capacity of one refill so bursts stay small.
-    const refill = perSecond / 100;
-    let tokens = refill;
-    let lastRefill = Date.now();
-    const top = (): void => {
-      const now = Date.now();
-      const ticks = Math.floor((now - lastRefill) / 10);
-      if (ticks > 0) {
-        tokens = Math.min(refill, tokens + ticks * refill);
-        lastRefill += ticks * 10;
-      }
+    // A schedule, not a bucket: by time t the sink has taken at most perSecond × t records, so its
+    // long-run rate is exact. It starts with the first readiness check.
+    let start: number | undefined;
+    let written = 0;
+    const allowed = (): number => {
+      start ??= Date.now();
+      return Math.floor(((Date.now() - start) * perSecond) / 1000) - written;
     };
     return {
       write() {
-        tokens--;
+        written++;
       },
       isReady() {
-        top();
-        return tokens > 0;
+        return allowed() > 0;
       },
       ready() {
-        return new Promise((resolve) => setTimeout(resolve, 10 - ((Date.now() - lastRefill) % 10))).then(top);
+        // Wake up when the next record is due (at least 1 ms from now).
+        const dueInMs = Math.max(1, Math.ceil((1000 * (1 - allowed())) / perSecond));
+        return new Promise((resolve) => setTimeout(resolve, dueInMs));
       },
       flush() {},
     };

@@ -111,8 +111,9 @@ export class JobManager {
    */
   async submit(req: SubmitRequest): Promise<string> {
     const artifactFile = this.deps.artifacts.require(req.artifactSha256);
-    if (!Number.isInteger(req.parallelism) || req.parallelism < 0)
-      throw invalidArgument(`parallelism must be a positive integer, got ${req.parallelism}`);
+    // 32768 is Flink's upper bound of max parallelism; a negative number arrives here wrapped to uint32.
+    if (!Number.isInteger(req.parallelism) || req.parallelism < 0 || req.parallelism > 32768)
+      throw invalidArgument(`parallelism must be an integer in [1, 32768] (0 keeps the job's own), got ${req.parallelism}`);
     if (req.name.length > 200) throw invalidArgument('job name must be at most 200 characters');
     const jobGraph = await evaluateJob({
       artifactFile,
@@ -193,11 +194,16 @@ export class JobManager {
       this.deps.logger.debug({ jobId: job.record.id, from: task.state, to: report.state }, 'ignored task transition');
       return;
     }
-    task.state = report.state;
+    // A task whose producer was canceled first fails on the broken input: that is the cancellation
+    // arriving by another path, not a cause (Flink likewise ends a canceling job CANCELED).
+    const canceledByInput = report.state === 'FAILED' && job.record.state === 'CANCELING';
+    task.state = canceledByInput ? 'CANCELED' : report.state;
     task.failure = report.failure;
     const log = this.deps.logger.child({ jobId: job.record.id, task: `${report.vertexId}#${report.subtask}`, attempt: job.record.attempt });
     log.debug({ state: report.state }, 'task state');
-    if (report.state === 'FAILED') {
+    if (canceledByInput) {
+      log.debug({ failure: report.failure }, 'task failed while the job was canceling; counted as canceled');
+    } else if (report.state === 'FAILED') {
       log.warn({ failure: report.failure }, 'task failed');
       this.failJob(job, `task ${this.taskName(job, task)} failed: ${report.failure}`);
       return;

@@ -16,6 +16,7 @@ import {
 import type { ChannelItem } from './channel-item.js';
 import { partitionKey, type PartitionRegistry } from './partition-registry.js';
 import type { Subpartition } from './subpartition.js';
+import { UpstreamCanceledError } from './upstream-canceled.js';
 
 /** Encodes an item for the wire (same-worker batches are encoded only as a fallback). */
 function toBytes(item: ChannelItem): Buffer {
@@ -46,7 +47,9 @@ export function exchangeHandlers(registry: PartitionRegistry, logger: Logger): E
       const pump = (): void => {
         if (!sub || done || waitingForDrain) return;
         if (sub.releasedCause) {
-          finish({ code: grpc.status.CANCELLED, details: `producer released the partition: ${sub.releasedCause.message}` });
+          // CANCELLED tells the consumer to stop as canceled; ABORTED that the producer failed.
+          const code = sub.releasedCause instanceof UpstreamCanceledError ? grpc.status.CANCELLED : grpc.status.ABORTED;
+          finish({ code, details: `producer released the partition: ${sub.releasedCause.message}` });
           return;
         }
         while (credit > 0) {

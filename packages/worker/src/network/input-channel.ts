@@ -16,6 +16,7 @@ import {
 import type { ChannelItem } from './channel-item.js';
 import type { PartitionRegistry } from './partition-registry.js';
 import type { Subpartition } from './subpartition.js';
+import { UpstreamCanceledError } from './upstream-canceled.js';
 
 /** One input of a task. */
 export interface InputChannel {
@@ -64,6 +65,7 @@ export class LocalInputChannel implements InputChannel {
     if (this.failure) throw new Error(`${this.description}: ${this.failure.message}`);
     const s = this.sub;
     if (!s) return undefined;
+    if (s.releasedCause instanceof UpstreamCanceledError) throw new UpstreamCanceledError(`${this.description}: producer canceled`);
     if (s.releasedCause) throw new Error(`${this.description}: producer stopped: ${s.releasedCause.message}`);
     return s.poll();
   }
@@ -126,7 +128,13 @@ export class RemoteInputChannel implements InputChannel {
       this.failure ??= err;
       this.listener?.();
     };
-    this.stream.on('error', (err) => broke(new Error(`lost connection to producer: ${err.message}`)));
+    this.stream.on('error', (err: grpc.ServiceError) =>
+      broke(
+        err.code === grpc.status.CANCELLED
+          ? new UpstreamCanceledError('producer canceled')
+          : new Error(`lost connection to producer: ${err.message}`),
+      ),
+    );
     this.stream.on('end', () => broke(new Error('producer closed the connection before the end of the partition')));
     this.stream.write({ subscribe: { ...req, initialCredit } });
   }
@@ -141,6 +149,7 @@ export class RemoteInputChannel implements InputChannel {
       }
       return item;
     }
+    if (this.failure instanceof UpstreamCanceledError) throw new UpstreamCanceledError(`${this.description}: ${this.failure.message}`);
     if (this.failure) throw new Error(`${this.description}: ${this.failure.message}`);
     return undefined;
   }

@@ -28,6 +28,7 @@ import { LocalInputChannel, RemoteInputChannel, type InputChannel } from '../net
 import { partitionKey } from '../network/partition-registry.js';
 import { RecordWriterEmitter } from '../network/record-writer.js';
 import { ResultPartition } from '../network/result-partition.js';
+import { UpstreamCanceledError } from '../network/upstream-canceled.js';
 import type { BuiltJob } from '../runtime/built-job.js';
 import { createOperator } from './operator-factory.js';
 import type { OperatorCounters, TaskIdentity, TaskServices } from './task-services.js';
@@ -131,8 +132,8 @@ export class StreamTask {
       this.log.debug('task finished');
     } catch (err) {
       this.stopTimers();
-      const canceled = this.canceled || err instanceof TaskCanceled;
-      const cause = canceled ? new Error('task canceled') : err;
+      const canceled = this.canceled || err instanceof TaskCanceled || err instanceof UpstreamCanceledError;
+      const cause = canceled ? new UpstreamCanceledError('task canceled') : err;
       for (const p of this.partitions) p.release(cause instanceof Error ? cause : new Error(String(cause)));
       this.gate?.close();
       await this.closeOperators().catch(() => undefined);
