@@ -1,4 +1,5 @@
-/** Checkpoint model and decision logic shared by coordinator and worker. Pure; no I/O. */
+/** Checkpoint model and decision logic shared by coordinator and worker (pure), and checkpoint storage. */
 export * from './checkpoint-metadata.js';
 export * from './pending-checkpoint.js';
 export * from './barrier-aligner.js';
+export * from './checkpoint-storage.js';
