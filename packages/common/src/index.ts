@@ -16,3 +16,4 @@ export * from './graph/job-graph.js';
 export * from './protocol/loader.js';
 export * from './metadata/metadata-store.js';
 export * from './checkpoint/index.js';
+export * from './restart-strategy.js';

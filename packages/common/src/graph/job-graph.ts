@@ -3,6 +3,7 @@
  * `StreamingJobGraphGenerator`). Pure functions: validation and chaining, no I/O.
  */
 import { validateParallelism } from '../key-groups.js';
+import { effectiveRestartStrategy, validateRestartStrategy, type RestartStrategyConfig } from '../restart-strategy.js';
 import type { PartitionerKind, StreamGraphDescriptor, StreamNodeDescriptor } from './stream-graph.js';
 
 /** A data exchange between two vertices: one result partition per producing subtask. */
@@ -36,6 +37,7 @@ export interface JobGraph {
   readonly jobName: string;
   readonly maxParallelism: number;
   readonly checkpointInterval: number;
+  readonly restartStrategy: RestartStrategyConfig;
   readonly vertices: readonly JobVertex[];
   readonly edges: readonly JobEdge[];
   readonly streamGraph: StreamGraphDescriptor;
@@ -53,6 +55,8 @@ export function validateStreamGraph(g: StreamGraphDescriptor): string[] {
   }
   const maxPError = validateParallelism(1, g.maxParallelism);
   if (maxPError) problems.push(maxPError);
+  const restartError = g.restartStrategy ? validateRestartStrategy(g.restartStrategy) : undefined;
+  if (restartError) problems.push(restartError);
   const byId = new Map<number, StreamNodeDescriptor>();
   for (const n of g.nodes) {
     if (byId.has(n.id)) problems.push(`duplicate node id ${n.id}`);
@@ -205,6 +209,7 @@ export function buildJobGraph(g: StreamGraphDescriptor): JobGraph {
     jobName: g.jobName,
     maxParallelism: g.maxParallelism,
     checkpointInterval: g.checkpointInterval,
+    restartStrategy: effectiveRestartStrategy(g.restartStrategy, g.checkpointInterval > 0),
     vertices,
     edges,
     streamGraph: g,

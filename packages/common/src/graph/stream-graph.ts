@@ -3,6 +3,7 @@
  * The API package produces it; the coordinator validates it and chains it into a JobGraph.
  * User functions are not part of it: every process rebuilds them by evaluating the job file.
  */
+import type { RestartStrategyConfig } from '../restart-strategy.js';
 
 /** How records travel along an edge (Flink: StreamPartitioner). */
 export type PartitionerKind =
@@ -52,5 +53,7 @@ export interface StreamGraphDescriptor {
   readonly maxParallelism: number;
   /** Checkpoint interval in ms; 0 = checkpointing disabled. */
   readonly checkpointInterval: number;
+  /** The job's restart strategy; undefined = the default for its checkpoint setting. */
+  readonly restartStrategy?: RestartStrategyConfig;
   readonly nodes: readonly StreamNodeDescriptor[];
 }

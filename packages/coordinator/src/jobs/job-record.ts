@@ -22,6 +22,15 @@ export interface JobRecord {
   statusMessage: string;
   /** Execution attempt; bumped at every deployment. */
   attempt: number;
+  /** Restarts since submission. */
+  restarts: number;
+  /** Cause of the most recent failure, kept across restarts. */
+  lastFailure: string;
+  /** Latest completed checkpoint (0 = none) and its completion time. */
+  lastCheckpointId: number;
+  lastCheckpointTime: number;
+  /** Next checkpoint id; ids grow across restarts. */
+  nextCheckpointId: number;
 }
 
 /** Live state of one subtask execution. */

@@ -2,10 +2,14 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { Ack as _eddy_v1_Ack, Ack__Output as _eddy_v1_Ack__Output } from './eddy/v1/Ack.js';
+import type { AcknowledgeCheckpointRequest as _eddy_v1_AcknowledgeCheckpointRequest, AcknowledgeCheckpointRequest__Output as _eddy_v1_AcknowledgeCheckpointRequest__Output } from './eddy/v1/AcknowledgeCheckpointRequest.js';
 import type { ArtifactChunk as _eddy_v1_ArtifactChunk, ArtifactChunk__Output as _eddy_v1_ArtifactChunk__Output } from './eddy/v1/ArtifactChunk.js';
 import type { ArtifactRef as _eddy_v1_ArtifactRef, ArtifactRef__Output as _eddy_v1_ArtifactRef__Output } from './eddy/v1/ArtifactRef.js';
 import type { CancelTaskRequest as _eddy_v1_CancelTaskRequest, CancelTaskRequest__Output as _eddy_v1_CancelTaskRequest__Output } from './eddy/v1/CancelTaskRequest.js';
+import type { CheckpointInfo as _eddy_v1_CheckpointInfo, CheckpointInfo__Output as _eddy_v1_CheckpointInfo__Output } from './eddy/v1/CheckpointInfo.js';
+import type { CheckpointNotification as _eddy_v1_CheckpointNotification, CheckpointNotification__Output as _eddy_v1_CheckpointNotification__Output } from './eddy/v1/CheckpointNotification.js';
 import type { CollectedBatch as _eddy_v1_CollectedBatch, CollectedBatch__Output as _eddy_v1_CollectedBatch__Output } from './eddy/v1/CollectedBatch.js';
+import type { DeclineCheckpointRequest as _eddy_v1_DeclineCheckpointRequest, DeclineCheckpointRequest__Output as _eddy_v1_DeclineCheckpointRequest__Output } from './eddy/v1/DeclineCheckpointRequest.js';
 import type { ExchangeClient as _eddy_v1_ExchangeClient, ExchangeDefinition as _eddy_v1_ExchangeDefinition } from './eddy/v1/Exchange.js';
 import type { ExchangeDownstream as _eddy_v1_ExchangeDownstream, ExchangeDownstream__Output as _eddy_v1_ExchangeDownstream__Output } from './eddy/v1/ExchangeDownstream.js';
 import type { ExchangeUpstream as _eddy_v1_ExchangeUpstream, ExchangeUpstream__Output as _eddy_v1_ExchangeUpstream__Output } from './eddy/v1/ExchangeUpstream.js';
@@ -18,6 +22,7 @@ import type { JobIdRequest as _eddy_v1_JobIdRequest, JobIdRequest__Output as _ed
 import type { JobServiceClient as _eddy_v1_JobServiceClient, JobServiceDefinition as _eddy_v1_JobServiceDefinition } from './eddy/v1/JobService.js';
 import type { JobStatus as _eddy_v1_JobStatus, JobStatus__Output as _eddy_v1_JobStatus__Output } from './eddy/v1/JobStatus.js';
 import type { JobSummary as _eddy_v1_JobSummary, JobSummary__Output as _eddy_v1_JobSummary__Output } from './eddy/v1/JobSummary.js';
+import type { ListCheckpointsResponse as _eddy_v1_ListCheckpointsResponse, ListCheckpointsResponse__Output as _eddy_v1_ListCheckpointsResponse__Output } from './eddy/v1/ListCheckpointsResponse.js';
 import type { ListJobsRequest as _eddy_v1_ListJobsRequest, ListJobsRequest__Output as _eddy_v1_ListJobsRequest__Output } from './eddy/v1/ListJobsRequest.js';
 import type { ListJobsResponse as _eddy_v1_ListJobsResponse, ListJobsResponse__Output as _eddy_v1_ListJobsResponse__Output } from './eddy/v1/ListJobsResponse.js';
 import type { ListWorkersRequest as _eddy_v1_ListWorkersRequest, ListWorkersRequest__Output as _eddy_v1_ListWorkersRequest__Output } from './eddy/v1/ListWorkersRequest.js';
@@ -37,6 +42,7 @@ import type { TaskExecutorClient as _eddy_v1_TaskExecutorClient, TaskExecutorDef
 import type { TaskLocation as _eddy_v1_TaskLocation, TaskLocation__Output as _eddy_v1_TaskLocation__Output } from './eddy/v1/TaskLocation.js';
 import type { TaskMetrics as _eddy_v1_TaskMetrics, TaskMetrics__Output as _eddy_v1_TaskMetrics__Output } from './eddy/v1/TaskMetrics.js';
 import type { TaskStatus as _eddy_v1_TaskStatus, TaskStatus__Output as _eddy_v1_TaskStatus__Output } from './eddy/v1/TaskStatus.js';
+import type { TriggerCheckpointRequest as _eddy_v1_TriggerCheckpointRequest, TriggerCheckpointRequest__Output as _eddy_v1_TriggerCheckpointRequest__Output } from './eddy/v1/TriggerCheckpointRequest.js';
 import type { WorkerInfo as _eddy_v1_WorkerInfo, WorkerInfo__Output as _eddy_v1_WorkerInfo__Output } from './eddy/v1/WorkerInfo.js';
 import type { WorkerSessionEvent as _eddy_v1_WorkerSessionEvent, WorkerSessionEvent__Output as _eddy_v1_WorkerSessionEvent__Output } from './eddy/v1/WorkerSessionEvent.js';
 
@@ -48,10 +54,14 @@ export interface ProtoGrpcType {
   eddy: {
     v1: {
       Ack: MessageTypeDefinition<_eddy_v1_Ack, _eddy_v1_Ack__Output>
+      AcknowledgeCheckpointRequest: MessageTypeDefinition<_eddy_v1_AcknowledgeCheckpointRequest, _eddy_v1_AcknowledgeCheckpointRequest__Output>
       ArtifactChunk: MessageTypeDefinition<_eddy_v1_ArtifactChunk, _eddy_v1_ArtifactChunk__Output>
       ArtifactRef: MessageTypeDefinition<_eddy_v1_ArtifactRef, _eddy_v1_ArtifactRef__Output>
       CancelTaskRequest: MessageTypeDefinition<_eddy_v1_CancelTaskRequest, _eddy_v1_CancelTaskRequest__Output>
+      CheckpointInfo: MessageTypeDefinition<_eddy_v1_CheckpointInfo, _eddy_v1_CheckpointInfo__Output>
+      CheckpointNotification: MessageTypeDefinition<_eddy_v1_CheckpointNotification, _eddy_v1_CheckpointNotification__Output>
       CollectedBatch: MessageTypeDefinition<_eddy_v1_CollectedBatch, _eddy_v1_CollectedBatch__Output>
+      DeclineCheckpointRequest: MessageTypeDefinition<_eddy_v1_DeclineCheckpointRequest, _eddy_v1_DeclineCheckpointRequest__Output>
       Exchange: SubtypeConstructor<typeof grpc.Client, _eddy_v1_ExchangeClient> & { service: _eddy_v1_ExchangeDefinition }
       ExchangeDownstream: MessageTypeDefinition<_eddy_v1_ExchangeDownstream, _eddy_v1_ExchangeDownstream__Output>
       ExchangeUpstream: MessageTypeDefinition<_eddy_v1_ExchangeUpstream, _eddy_v1_ExchangeUpstream__Output>
@@ -64,6 +74,7 @@ export interface ProtoGrpcType {
       JobService: SubtypeConstructor<typeof grpc.Client, _eddy_v1_JobServiceClient> & { service: _eddy_v1_JobServiceDefinition }
       JobStatus: MessageTypeDefinition<_eddy_v1_JobStatus, _eddy_v1_JobStatus__Output>
       JobSummary: MessageTypeDefinition<_eddy_v1_JobSummary, _eddy_v1_JobSummary__Output>
+      ListCheckpointsResponse: MessageTypeDefinition<_eddy_v1_ListCheckpointsResponse, _eddy_v1_ListCheckpointsResponse__Output>
       ListJobsRequest: MessageTypeDefinition<_eddy_v1_ListJobsRequest, _eddy_v1_ListJobsRequest__Output>
       ListJobsResponse: MessageTypeDefinition<_eddy_v1_ListJobsResponse, _eddy_v1_ListJobsResponse__Output>
       ListWorkersRequest: MessageTypeDefinition<_eddy_v1_ListWorkersRequest, _eddy_v1_ListWorkersRequest__Output>
@@ -83,6 +94,7 @@ export interface ProtoGrpcType {
       TaskLocation: MessageTypeDefinition<_eddy_v1_TaskLocation, _eddy_v1_TaskLocation__Output>
       TaskMetrics: MessageTypeDefinition<_eddy_v1_TaskMetrics, _eddy_v1_TaskMetrics__Output>
       TaskStatus: MessageTypeDefinition<_eddy_v1_TaskStatus, _eddy_v1_TaskStatus__Output>
+      TriggerCheckpointRequest: MessageTypeDefinition<_eddy_v1_TriggerCheckpointRequest, _eddy_v1_TriggerCheckpointRequest__Output>
       WorkerInfo: MessageTypeDefinition<_eddy_v1_WorkerInfo, _eddy_v1_WorkerInfo__Output>
       WorkerSessionEvent: MessageTypeDefinition<_eddy_v1_WorkerSessionEvent, _eddy_v1_WorkerSessionEvent__Output>
     }

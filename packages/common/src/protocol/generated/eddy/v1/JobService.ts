@@ -8,6 +8,7 @@ import type { FetchCollectedRequest as _eddy_v1_FetchCollectedRequest, FetchColl
 import type { FetchCollectedResponse as _eddy_v1_FetchCollectedResponse, FetchCollectedResponse__Output as _eddy_v1_FetchCollectedResponse__Output } from '../../eddy/v1/FetchCollectedResponse.js';
 import type { JobIdRequest as _eddy_v1_JobIdRequest, JobIdRequest__Output as _eddy_v1_JobIdRequest__Output } from '../../eddy/v1/JobIdRequest.js';
 import type { JobStatus as _eddy_v1_JobStatus, JobStatus__Output as _eddy_v1_JobStatus__Output } from '../../eddy/v1/JobStatus.js';
+import type { ListCheckpointsResponse as _eddy_v1_ListCheckpointsResponse, ListCheckpointsResponse__Output as _eddy_v1_ListCheckpointsResponse__Output } from '../../eddy/v1/ListCheckpointsResponse.js';
 import type { ListJobsRequest as _eddy_v1_ListJobsRequest, ListJobsRequest__Output as _eddy_v1_ListJobsRequest__Output } from '../../eddy/v1/ListJobsRequest.js';
 import type { ListJobsResponse as _eddy_v1_ListJobsResponse, ListJobsResponse__Output as _eddy_v1_ListJobsResponse__Output } from '../../eddy/v1/ListJobsResponse.js';
 import type { ListWorkersRequest as _eddy_v1_ListWorkersRequest, ListWorkersRequest__Output as _eddy_v1_ListWorkersRequest__Output } from '../../eddy/v1/ListWorkersRequest.js';
@@ -42,6 +43,15 @@ export interface JobServiceClient extends grpc.Client {
   getJobStatus(argument: _eddy_v1_JobIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_JobStatus__Output>): grpc.ClientUnaryCall;
   getJobStatus(argument: _eddy_v1_JobIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_JobStatus__Output>): grpc.ClientUnaryCall;
   getJobStatus(argument: _eddy_v1_JobIdRequest, callback: grpc.requestCallback<_eddy_v1_JobStatus__Output>): grpc.ClientUnaryCall;
+  
+  ListCheckpoints(argument: _eddy_v1_JobIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListCheckpointsResponse__Output>): grpc.ClientUnaryCall;
+  ListCheckpoints(argument: _eddy_v1_JobIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_ListCheckpointsResponse__Output>): grpc.ClientUnaryCall;
+  ListCheckpoints(argument: _eddy_v1_JobIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListCheckpointsResponse__Output>): grpc.ClientUnaryCall;
+  ListCheckpoints(argument: _eddy_v1_JobIdRequest, callback: grpc.requestCallback<_eddy_v1_ListCheckpointsResponse__Output>): grpc.ClientUnaryCall;
+  listCheckpoints(argument: _eddy_v1_JobIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListCheckpointsResponse__Output>): grpc.ClientUnaryCall;
+  listCheckpoints(argument: _eddy_v1_JobIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_ListCheckpointsResponse__Output>): grpc.ClientUnaryCall;
+  listCheckpoints(argument: _eddy_v1_JobIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListCheckpointsResponse__Output>): grpc.ClientUnaryCall;
+  listCheckpoints(argument: _eddy_v1_JobIdRequest, callback: grpc.requestCallback<_eddy_v1_ListCheckpointsResponse__Output>): grpc.ClientUnaryCall;
   
   ListJobs(argument: _eddy_v1_ListJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
   ListJobs(argument: _eddy_v1_ListJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
@@ -88,6 +98,8 @@ export interface JobServiceHandlers extends grpc.UntypedServiceImplementation {
   
   GetJobStatus: grpc.handleUnaryCall<_eddy_v1_JobIdRequest__Output, _eddy_v1_JobStatus>;
   
+  ListCheckpoints: grpc.handleUnaryCall<_eddy_v1_JobIdRequest__Output, _eddy_v1_ListCheckpointsResponse>;
+  
   ListJobs: grpc.handleUnaryCall<_eddy_v1_ListJobsRequest__Output, _eddy_v1_ListJobsResponse>;
   
   ListWorkers: grpc.handleUnaryCall<_eddy_v1_ListWorkersRequest__Output, _eddy_v1_ListWorkersResponse>;
@@ -102,6 +114,7 @@ export interface JobServiceDefinition extends grpc.ServiceDefinition {
   CancelJob: MethodDefinition<_eddy_v1_JobIdRequest, _eddy_v1_JobStatus, _eddy_v1_JobIdRequest__Output, _eddy_v1_JobStatus__Output>
   FetchCollected: MethodDefinition<_eddy_v1_FetchCollectedRequest, _eddy_v1_FetchCollectedResponse, _eddy_v1_FetchCollectedRequest__Output, _eddy_v1_FetchCollectedResponse__Output>
   GetJobStatus: MethodDefinition<_eddy_v1_JobIdRequest, _eddy_v1_JobStatus, _eddy_v1_JobIdRequest__Output, _eddy_v1_JobStatus__Output>
+  ListCheckpoints: MethodDefinition<_eddy_v1_JobIdRequest, _eddy_v1_ListCheckpointsResponse, _eddy_v1_JobIdRequest__Output, _eddy_v1_ListCheckpointsResponse__Output>
   ListJobs: MethodDefinition<_eddy_v1_ListJobsRequest, _eddy_v1_ListJobsResponse, _eddy_v1_ListJobsRequest__Output, _eddy_v1_ListJobsResponse__Output>
   ListWorkers: MethodDefinition<_eddy_v1_ListWorkersRequest, _eddy_v1_ListWorkersResponse, _eddy_v1_ListWorkersRequest__Output, _eddy_v1_ListWorkersResponse__Output>
   SubmitJob: MethodDefinition<_eddy_v1_SubmitJobRequest, _eddy_v1_SubmitJobResponse, _eddy_v1_SubmitJobRequest__Output, _eddy_v1_SubmitJobResponse__Output>

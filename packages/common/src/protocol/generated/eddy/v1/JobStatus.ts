@@ -22,6 +22,19 @@ export interface JobStatus {
   'startTime'?: (number | string | Long);
   'endTime'?: (number | string | Long);
   'maxParallelism'?: (number);
+  /**
+   * Restarts since submission.
+   */
+  'restarts'?: (number);
+  /**
+   * Latest completed checkpoint (0 = none) and when it completed.
+   */
+  'lastCheckpointId'?: (number | string | Long);
+  'lastCheckpointTime'?: (number | string | Long);
+  /**
+   * Cause of the most recent failure, kept across restarts (empty when none).
+   */
+  'lastFailure'?: (string);
 }
 
 export interface JobStatus__Output {
@@ -42,4 +55,17 @@ export interface JobStatus__Output {
   'startTime': (number);
   'endTime': (number);
   'maxParallelism': (number);
+  /**
+   * Restarts since submission.
+   */
+  'restarts': (number);
+  /**
+   * Latest completed checkpoint (0 = none) and when it completed.
+   */
+  'lastCheckpointId': (number);
+  'lastCheckpointTime': (number);
+  /**
+   * Cause of the most recent failure, kept across restarts (empty when none).
+   */
+  'lastFailure': (string);
 }

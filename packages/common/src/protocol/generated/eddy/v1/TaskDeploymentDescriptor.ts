@@ -2,6 +2,7 @@
 
 import type { Fence as _eddy_v1_Fence, Fence__Output as _eddy_v1_Fence__Output } from '../../eddy/v1/Fence.js';
 import type { TaskLocation as _eddy_v1_TaskLocation, TaskLocation__Output as _eddy_v1_TaskLocation__Output } from '../../eddy/v1/TaskLocation.js';
+import type { Long } from '@grpc/proto-loader';
 
 export interface TaskDeploymentDescriptor {
   'fence'?: (_eddy_v1_Fence | null);
@@ -22,6 +23,15 @@ export interface TaskDeploymentDescriptor {
    * the same graph the coordinator built.
    */
   'parallelismOverride'?: (number);
+  /**
+   * The job's checkpoint directory (shared storage); empty when checkpointing is off.
+   */
+  'checkpointDir'?: (string);
+  /**
+   * JSON of the subtask's TaskStateSnapshot to restore from, with its checkpoint id; empty for a fresh start.
+   */
+  'restoreJson'?: (string);
+  'restoreCheckpointId'?: (number | string | Long);
 }
 
 export interface TaskDeploymentDescriptor__Output {
@@ -43,4 +53,13 @@ export interface TaskDeploymentDescriptor__Output {
    * the same graph the coordinator built.
    */
   'parallelismOverride': (number);
+  /**
+   * The job's checkpoint directory (shared storage); empty when checkpointing is off.
+   */
+  'checkpointDir': (string);
+  /**
+   * JSON of the subtask's TaskStateSnapshot to restore from, with its checkpoint id; empty for a fresh start.
+   */
+  'restoreJson': (string);
+  'restoreCheckpointId': (number);
 }
