@@ -1,7 +1,8 @@
 /**
  * Keyed running count and sum over fromSequence(0, to): one output per input record, as Flink's
  * running reduce does. Args: `--to N` (default 999999), `--keys K` (default 1000),
- * `--out DIR` (FileSink) or `--collect NAME` (CollectSink), `--parallelism P` (default 4).
+ * `--out DIR` (FileSink) or `--collect NAME` (CollectSink), `--parallelism P` (default 4),
+ * `--checkpoint MS` (checkpoint interval; default off).
  */
 import { CollectSink, FileSink, type StreamExecutionEnvironment } from '@eddy/api';
 
@@ -19,6 +20,8 @@ export default (env: StreamExecutionEnvironment, args: string[]): void => {
   const to = Number(arg('to', '999999'));
   const keys = Number(arg('keys', '1000'));
   env.setParallelism(Number(arg('parallelism', '4')));
+  const checkpointMs = Number(arg('checkpoint', '0'));
+  if (checkpointMs > 0) env.enableCheckpointing(checkpointMs);
   const counts = env
     .fromSequence(0, to)
     .map((n): Count => ({ k: n % keys, c: 1, s: n }))

@@ -2,13 +2,7 @@
  * StreamExecutionEnvironment: where a job builds its graph (Flink's class of the same name).
  * A job file's default export receives one and adds sources, operators and sinks to it.
  */
-import {
-  RUNTIME_DEFAULTS,
-  validateRestartStrategy,
-  type OperatorKind,
-  type RestartStrategyConfig,
-  type StreamGraphDescriptor,
-} from '@eddy/common';
+import { RUNTIME_DEFAULTS, type OperatorKind, type StreamGraphDescriptor } from '@eddy/common';
 import { DataStream, type GraphBuilder } from './datastream.js';
 import type { KeySelector } from './functions.js';
 import type { Sink } from './sink.js';
@@ -30,7 +24,6 @@ export class StreamExecutionEnvironment implements GraphBuilder {
   private maxParallelism: number = RUNTIME_DEFAULTS.maxParallelism;
   private checkpointInterval = 0;
   private jobName = '';
-  private restartStrategy: RestartStrategyConfig | undefined;
   private readonly transformations: Transformation[] = [];
 
   constructor(options: EnvironmentOptions = {}) {
@@ -73,18 +66,6 @@ export class StreamExecutionEnvironment implements GraphBuilder {
 
   getCheckpointInterval(): number {
     return this.checkpointInterval;
-  }
-
-  /**
-   * How the job restarts after a failure (from its latest completed checkpoint). Without a call,
-   * a checkpointed job restarts without limit after 500 ms; a job without checkpointing fails.
-   * @see RestartStrategies
-   */
-  setRestartStrategy(strategy: RestartStrategyConfig): this {
-    const problem = validateRestartStrategy(strategy);
-    if (problem) throw new Error(problem);
-    this.restartStrategy = strategy;
-    return this;
   }
 
   /** Display name of the job (the submitter may override it). */
@@ -155,7 +136,6 @@ export class StreamExecutionEnvironment implements GraphBuilder {
 
   /** @internal The serializable stream graph. */
   describe(): StreamGraphDescriptor {
-    const g = describeGraph(this.jobName, this.maxParallelism, this.checkpointInterval, this.transformations);
-    return this.restartStrategy ? { ...g, restartStrategy: this.restartStrategy } : g;
+    return describeGraph(this.jobName, this.maxParallelism, this.checkpointInterval, this.transformations);
   }
 }

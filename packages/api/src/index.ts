@@ -15,4 +15,3 @@ export * from './functions.js';
 export * from './source.js';
 export * from './sink.js';
 export * from './file-sink.js';
-export * from './restart-strategies.js';

@@ -32,7 +32,7 @@ export interface CoordinatorOptions {
   readonly etcd?: string;
   /** Artifacts and the embedded metadata store live here. */
   readonly dataDir: string;
-  /** Shared checkpoint directory (used once checkpointing lands); default `<dataDir>/checkpoints`. */
+  /** Shared checkpoint directory; default `<dataDir>/checkpoints`. */
   readonly checkpointDir?: string;
   readonly logger: Logger;
   /** Limit for building a submitted job's graph; default from `EDDY_JOB_EVALUATION_TIMEOUT_MS` or 20 s. */
@@ -66,7 +66,8 @@ async function nextGeneration(store: MetadataStore): Promise<number> {
 export async function startCoordinator(opts: CoordinatorOptions): Promise<CoordinatorHandle> {
   const logger = opts.logger;
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  fs.mkdirSync(opts.checkpointDir ?? path.join(opts.dataDir, 'checkpoints'), { recursive: true });
+  const checkpointDir = path.resolve(opts.checkpointDir || path.join(opts.dataDir, 'checkpoints'));
+  fs.mkdirSync(checkpointDir, { recursive: true });
   const store = await openMetadataStore({ etcd: opts.etcd, dataDir: opts.dataDir });
   let closed = false;
   try {
@@ -75,7 +76,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
     const registry = new WorkerRegistry();
     const gateway = new TaskExecutorGateway();
     const jobEvaluationTimeoutMs = opts.jobEvaluationTimeoutMs ?? resolveSetting(SETTINGS.jobEvaluationTimeout, undefined);
-    const jobs = new JobManager({ store, artifacts, registry, gateway, logger, generation, jobEvaluationTimeoutMs });
+    const jobs = new JobManager({ store, artifacts, registry, gateway, logger, generation, jobEvaluationTimeoutMs, checkpointDir });
     await jobs.recover();
     const server = createServer();
     server.addService(proto.JobService.service, jobServiceHandlers({ jobs, artifacts, registry, logger }));

@@ -124,6 +124,25 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     writeStdout(text: string) {
       process.stdout.write(text);
     },
+    acknowledgeCheckpoint(task, checkpointId, snapshot) {
+      rm.acknowledgeCheckpoint(
+        { fence: task.fence, vertexId: task.vertexId, subtask: task.subtask, checkpointId, snapshotJson: JSON.stringify(snapshot) },
+        { deadline: Date.now() + 10_000 },
+        (err) => {
+          // A lost ack only makes the checkpoint expire; the next one starts over.
+          if (err) logger.warn({ checkpointId, err: err.message }, 'acknowledging checkpoint failed');
+        },
+      );
+    },
+    declineCheckpoint(task, checkpointId, reason) {
+      rm.declineCheckpoint(
+        { fence: task.fence, vertexId: task.vertexId, subtask: task.subtask, checkpointId, reason },
+        { deadline: Date.now() + 10_000 },
+        (err) => {
+          if (err) logger.warn({ checkpointId, err: err.message }, 'declining checkpoint failed');
+        },
+      );
+    },
   };
 
   const loadJob = (fence: Fence__Output, sha: string, args: string[], parallelism: number, graph: JobGraph): Promise<BuiltJob> => {
@@ -180,6 +199,25 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     CancelTask(call, callback) {
       const r = call.request;
       if (r.fence) tasks.get(taskKey(r.fence.jobId, r.fence.attempt, r.vertexId, r.subtask))?.cancel();
+      callback(null, {});
+    },
+    TriggerCheckpoint(call, callback) {
+      const r = call.request;
+      const task = r.fence ? tasks.get(taskKey(r.fence.jobId, r.fence.attempt, r.vertexId, r.subtask)) : undefined;
+      if (!task) {
+        callback({ code: grpc.status.NOT_FOUND, details: `no running task ${r.vertexId}#${r.subtask} of that job attempt` });
+        return;
+      }
+      const problem = task.triggerCheckpoint(Number(r.checkpointId), Number(r.timestamp), r.savepoint);
+      if (problem) callback({ code: grpc.status.FAILED_PRECONDITION, details: problem });
+      else callback(null, {});
+    },
+    NotifyCheckpoint(call, callback) {
+      const r = call.request;
+      if (r.fence) {
+        const prefix = `${r.fence.jobId}/${r.fence.attempt}/`;
+        for (const [key, t] of tasks) if (key.startsWith(prefix)) t.notifyCheckpoint(Number(r.checkpointId), r.completed);
+      }
       callback(null, {});
     },
     ReleaseJob(call, callback) {

@@ -4,7 +4,9 @@
  * and persists every state change in the metadata store.
  */
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import {
+  FsCheckpointStorage,
   describeError,
   failedPrecondition,
   invalidArgument,
@@ -20,7 +22,11 @@ import {
   type Logger,
   type MetadataStore,
   type TaskState,
+  type TaskStateSnapshot,
+  type CompletedCheckpoint,
 } from '@eddy/common';
+import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
+import { deleteAllCheckpoints, loadCompletedCheckpoints, retainLatestOnly } from '../checkpoint/completed-checkpoints.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { WorkerRegistry } from '../resources/worker-registry.js';
 import { assignSlots } from '../resources/slot-assignment.js';
@@ -59,6 +65,10 @@ interface LiveJob {
   /** Serializes persistence so records are written in state order. */
   persisting: Promise<void>;
   cancelTimer?: NodeJS.Timeout;
+  /** Present while an execution with checkpointing runs. */
+  checkpoints?: CheckpointCoordinator;
+  /** Completed checkpoints retained for the job, oldest first (shared with its coordinator). */
+  completed: CompletedCheckpoint[];
 }
 
 /** Dependencies of the job manager. */
@@ -72,6 +82,12 @@ export interface JobManagerDeps {
   readonly generation: number;
   /** Wall-clock limit for building a submitted job's graph. */
   readonly jobEvaluationTimeoutMs: number;
+  /** Root of the shared checkpoint directory; a job's files live in `<root>/<jobId>`. */
+  readonly checkpointDir: string;
+  /** Checkpoint timeout, minimum pause and retained count (Flink's CheckpointConfig). */
+  readonly checkpointTimeoutMs?: number;
+  readonly minPauseBetweenCheckpointsMs?: number;
+  readonly retainedCheckpoints?: number;
 }
 
 /** Owns every job of this coordinator. */
@@ -96,7 +112,14 @@ export class JobManager {
         this.deps.logger.error({ key, err }, 'unreadable job record skipped');
         continue;
       }
-      const job: LiveJob = { record, tasks: new Map(), collected: new Map(), collectedCount: 0, persisting: Promise.resolve() };
+      const job: LiveJob = {
+        record,
+        tasks: new Map(),
+        collected: new Map(),
+        collectedCount: 0,
+        persisting: Promise.resolve(),
+        completed: await loadCompletedCheckpoints(this.deps.store, record.id, this.deps.logger),
+      };
       this.jobs.set(record.id, job);
       if (!isTerminalJobState(record.state)) {
         record.failure = 'the coordinator restarted while the job was running (coordinator HA is not enabled)';
@@ -136,8 +159,20 @@ export class JobManager {
       failure: '',
       statusMessage: 'accepted',
       attempt: 0,
+      restarts: 0,
+      lastFailure: '',
+      lastCheckpointId: 0,
+      lastCheckpointTime: 0,
+      nextCheckpointId: 1,
     };
-    const job: LiveJob = { record, tasks: new Map(), collected: new Map(), collectedCount: 0, persisting: Promise.resolve() };
+    const job: LiveJob = {
+      record,
+      tasks: new Map(),
+      collected: new Map(),
+      collectedCount: 0,
+      persisting: Promise.resolve(),
+      completed: [],
+    };
     this.jobs.set(id, job);
     await this.persist(job);
     this.transition(job, 'SCHEDULED', 'waiting for task slots');
@@ -201,6 +236,7 @@ export class JobManager {
     task.failure = report.failure;
     const log = this.deps.logger.child({ jobId: job.record.id, task: `${report.vertexId}#${report.subtask}`, attempt: job.record.attempt });
     log.debug({ state: report.state }, 'task state');
+    if (report.state === 'FINISHED') job.checkpoints?.taskFinished(taskKey(report.vertexId, report.subtask));
     if (canceledByInput) {
       log.debug({ failure: report.failure }, 'task failed while the job was canceling; counted as canceled');
     } else if (report.state === 'FAILED') {
@@ -239,6 +275,110 @@ export class JobManager {
     const job = this.jobs.get(jobId);
     if (!job) throw notFound(`no job with id '${jobId}' (see 'eddy list')`);
     return job.collected.get(sinkName) ?? [];
+  }
+
+  /** Completed checkpoints of a job, oldest first. @throws EddyError(NOT_FOUND) for an unknown job. */
+  listCheckpoints(jobId: string): readonly CompletedCheckpoint[] {
+    const job = this.jobs.get(jobId);
+    if (!job) throw notFound(`no job with id '${jobId}' (see 'eddy list')`);
+    return job.completed;
+  }
+
+  /** A task's checkpoint acknowledgement; stale fences are dropped. */
+  onCheckpointAck(fence: Fence, vertexId: string, subtask: number, checkpointId: number, snapshot: TaskStateSnapshot): void {
+    const job = this.jobs.get(fence.jobId);
+    if (!job || !this.fenceMatches(job, fence)) return;
+    job.checkpoints?.acknowledge(taskKey(vertexId, subtask), checkpointId, snapshot);
+  }
+
+  /** A task declined a checkpoint. */
+  onCheckpointDecline(fence: Fence, vertexId: string, subtask: number, checkpointId: number, reason: string): void {
+    const job = this.jobs.get(fence.jobId);
+    if (!job || !this.fenceMatches(job, fence)) return;
+    job.checkpoints?.decline(taskKey(vertexId, subtask), checkpointId, reason);
+  }
+
+  private jobCheckpointDir(job: LiveJob): string {
+    return path.join(this.deps.checkpointDir, job.record.id);
+  }
+
+  private startCheckpointing(job: LiveJob): void {
+    const g = job.record.jobGraph;
+    if (g.checkpointInterval <= 0) return;
+    const fence = this.fence(job);
+    const sourceVertices = new Set(g.vertices.filter((v) => this.isSourceVertex(job, v.id)).map((v) => v.id));
+    const coordinator = new CheckpointCoordinator({
+      jobId: job.record.id,
+      store: this.deps.store,
+      storage: new FsCheckpointStorage(this.jobCheckpointDir(job)),
+      logger: this.deps.logger.child({ jobId: job.record.id, attempt: job.record.attempt }),
+      intervalMs: g.checkpointInterval,
+      timeoutMs: this.deps.checkpointTimeoutMs ?? 60_000,
+      minPauseMs: this.deps.minPauseBetweenCheckpointsMs ?? 0,
+      retain: this.deps.retainedCheckpoints ?? 3,
+      maxParallelism: g.maxParallelism,
+      firstCheckpointId: job.record.nextCheckpointId,
+      completed: job.completed,
+      tasks: () =>
+        [...job.tasks.values()].map((t) => ({
+          key: taskKey(t.vertexId, t.subtask),
+          vertexId: t.vertexId,
+          subtask: t.subtask,
+          isSource: sourceVertices.has(t.vertexId),
+          state: t.state,
+        })),
+      triggerSource: (t, checkpointId, timestamp) => {
+        const exec = job.tasks.get(t.key);
+        if (!exec) return Promise.reject(new Error(`no task ${t.key}`));
+        return this.deps.gateway.triggerCheckpoint(exec.address, {
+          fence,
+          vertexId: t.vertexId,
+          subtask: t.subtask,
+          checkpointId,
+          timestamp,
+          savepoint: false,
+        });
+      },
+      notify: (checkpointId, completed) => {
+        for (const address of new Set([...job.tasks.values()].map((t) => t.address))) {
+          this.deps.gateway
+            .notifyCheckpoint(address, { fence, checkpointId, completed })
+            .catch((err: unknown) => this.deps.logger.debug({ err: describeError(err) }, 'checkpoint notification failed'));
+        }
+      },
+      onCompleted: (c) => {
+        job.record.lastCheckpointId = c.checkpointId;
+        job.record.lastCheckpointTime = c.completedAt;
+        this.persistLater(job);
+      },
+    });
+    job.checkpoints = coordinator;
+    coordinator.start();
+  }
+
+  private isSourceVertex(job: LiveJob, vertexId: string): boolean {
+    const v = job.record.jobGraph.vertices.find((x) => x.id === vertexId);
+    const head = v ? job.record.jobGraph.streamGraph.nodes.find((n) => n.id === v.nodeIds[0]) : undefined;
+    return head?.kind === 'source';
+  }
+
+  /** Stops checkpointing of the job's execution and applies the retention policy for `state`. */
+  private async endCheckpointing(job: LiveJob, state: JobState): Promise<void> {
+    const c = job.checkpoints;
+    job.checkpoints = undefined;
+    if (c) {
+      await c.stop(`job ${state}`);
+      job.record.nextCheckpointId = c.nextCheckpointId;
+    }
+    if (job.record.jobGraph.checkpointInterval <= 0) return;
+    const dir = this.jobCheckpointDir(job);
+    // Retention: a FINISHED or CANCELED job leaves nothing; a FAILED one keeps its latest
+    // checkpoint for a manual restart.
+    if (state === 'FAILED') await retainLatestOnly(this.deps.store, job.completed, dir, new FsCheckpointStorage(dir));
+    else {
+      await deleteAllCheckpoints(this.deps.store, job.record.id, dir);
+      job.completed.length = 0;
+    }
   }
 
   /** Waits for pending persistence (for shutdown). */
@@ -338,6 +478,7 @@ export class JobManager {
       address: t.address,
     }));
     const jobGraphJson = JSON.stringify(record.jobGraph);
+    const checkpointDir = record.jobGraph.checkpointInterval > 0 ? this.jobCheckpointDir(job) : '';
     const log = this.deps.logger.child({ jobId: record.id, attempt: record.attempt });
     log.info({ tasks: tasks.size, workers: [...new Set(slotWorkers)] }, 'deploying job');
     for (const t of tasks.values()) {
@@ -351,12 +492,16 @@ export class JobManager {
           jobGraphJson,
           locations,
           parallelismOverride: record.parallelismOverride,
+          checkpointDir,
+          restoreJson: '',
+          restoreCheckpointId: 0,
         })
         .catch((err: unknown) => {
           if (job.record.attempt !== fence.attempt || isTerminalJobState(job.record.state)) return;
           this.failJob(job, `could not deploy task ${this.taskName(job, t)}: ${describeError(err)}`);
         });
     }
+    this.startCheckpointing(job);
   }
 
   private checkCompletion(job: LiveJob): void {
@@ -399,6 +544,10 @@ export class JobManager {
   private finishJob(job: LiveJob): void {
     if (job.cancelTimer) clearTimeout(job.cancelTimer);
     job.record.endTime = Date.now();
+    const state = job.record.state;
+    job.persisting = job.persisting
+      .then(() => this.endCheckpointing(job, state))
+      .catch((err: unknown) => this.deps.logger.warn({ jobId: job.record.id, err: describeError(err) }, 'checkpoint cleanup failed'));
     this.persistLater(job);
     const fence = this.fence(job);
     for (const address of new Set([...job.tasks.values()].map((t) => t.address))) {

@@ -7,6 +7,8 @@ import {
   grpc,
   proto,
   type CancelTaskRequest,
+  type CheckpointNotification,
+  type TriggerCheckpointRequest,
   type ReleaseJobRequest,
   type TaskDeploymentDescriptor,
   type TaskExecutorClient,
@@ -47,6 +49,14 @@ export class TaskExecutorGateway {
 
   releaseJob(address: string, req: ReleaseJobRequest): Promise<void> {
     return this.unary(address, (c, r, o, cb) => c.releaseJob(r, o, cb), req);
+  }
+
+  triggerCheckpoint(address: string, req: TriggerCheckpointRequest): Promise<void> {
+    return this.unary(address, (c, r, o, cb) => c.triggerCheckpoint(r, o, cb), req);
+  }
+
+  notifyCheckpoint(address: string, req: CheckpointNotification): Promise<void> {
+    return this.unary(address, (c, r, o, cb) => c.notifyCheckpoint(r, o, cb), req);
   }
 
   /** Drops the client of a worker that is gone. */

@@ -48,6 +48,10 @@ export function toJobStatus(record: JobRecord, tasks: readonly TaskExecution[]):
     statusMessage: record.statusMessage,
     startTime: record.startTime,
     endTime: record.endTime,
+    restarts: record.restarts,
+    lastCheckpointId: record.lastCheckpointId,
+    lastCheckpointTime: record.lastCheckpointTime,
+    lastFailure: record.lastFailure,
     operators: g.streamGraph.nodes.map((n) => ({
       id: String(n.id),
       name: n.name,
@@ -141,6 +145,17 @@ export function jobServiceHandlers(deps: {
       const { record, tasks } = jobs.get(id);
       return toJobStatus(record, tasks);
     }),
+    ListCheckpoints: unary(logger, 'ListCheckpoints', (req) => ({
+      checkpoints: jobs.listCheckpoints(requireJobId(req.jobId ?? '')).map((c) => ({
+        id: c.checkpointId,
+        timestamp: c.timestamp,
+        completedAt: c.completedAt,
+        durationMs: c.durationMs,
+        size: c.incrementalSize,
+        fullSize: c.fullSize,
+        savepoint: c.savepoint,
+      })),
+    })),
     FetchCollected: unary(logger, 'FetchCollected', (req) => ({
       records: jobs.getCollected(requireJobId(req.jobId ?? ''), req.sinkName ?? ''),
     })),

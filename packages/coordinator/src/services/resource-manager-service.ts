@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import {
   RUNTIME_DEFAULTS,
+  describeError,
   invalidArgument,
   parseTaskState,
   grpc,
@@ -14,6 +15,7 @@ import {
   type Logger,
   type RegisterWorkerRequest__Output,
   type ResourceManagerHandlers,
+  type TaskStateSnapshot,
   type WorkerSessionEvent,
 } from '@eddy/common';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -103,6 +105,24 @@ export function resourceManagerHandlers(deps: {
       stream.on('error', (err) => call.emit('error', { code: grpc.status.INTERNAL, details: `reading artifact: ${err.message}` }));
       call.on('cancelled', () => stream.destroy());
     },
+    AcknowledgeCheckpoint: unary(logger, 'AcknowledgeCheckpoint', (req) => {
+      if (!req.fence) throw invalidArgument('fence is required');
+      let snapshot: TaskStateSnapshot;
+      try {
+        snapshot = JSON.parse(req.snapshotJson) as TaskStateSnapshot;
+      } catch (err) {
+        throw invalidArgument(`snapshotJson is not JSON: ${describeError(err)}`);
+      }
+      if (typeof snapshot !== 'object' || snapshot === null || typeof snapshot.operators !== 'object')
+        throw invalidArgument('snapshotJson must be a task state snapshot with operators');
+      jobs.onCheckpointAck(req.fence, req.vertexId, req.subtask, Number(req.checkpointId), snapshot);
+      return {};
+    }),
+    DeclineCheckpoint: unary(logger, 'DeclineCheckpoint', (req) => {
+      if (!req.fence) throw invalidArgument('fence is required');
+      jobs.onCheckpointDecline(req.fence, req.vertexId, req.subtask, Number(req.checkpointId), req.reason);
+      return {};
+    }),
     PushCollected: unary(logger, 'PushCollected', (req) => {
       if (!req.fence) throw invalidArgument('fence is required');
       jobs.addCollected(req.fence, req.sinkName, req.records);

@@ -20,7 +20,13 @@ export class InputGate<T> {
   private signalled = false;
   private unfinished: number;
 
-  constructor(readonly channels: ReadonlyArray<GateChannel<T>>) {
+  /**
+   * @param isBlocked channels it names are skipped (checkpoint barrier alignment holds them).
+   */
+  constructor(
+    readonly channels: ReadonlyArray<GateChannel<T>>,
+    private readonly isBlocked: (index: number) => boolean = () => false,
+  ) {
     this.unfinished = channels.length;
     for (const c of channels) c.channel.setListener(() => this.signal());
   }
@@ -45,7 +51,7 @@ export class InputGate<T> {
     for (let i = 0; i < n; i++) {
       const idx = (this.next + i) % n;
       const gc = this.channels[idx]!;
-      if (gc.finished) continue;
+      if (gc.finished || this.isBlocked(idx)) continue;
       const item = gc.channel.poll();
       if (item) {
         this.next = (idx + 1) % n;

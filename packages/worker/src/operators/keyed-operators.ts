@@ -22,6 +22,14 @@ export class KeyedReduceOperator extends StreamOperator {
     this.fn = bindUserFunction(userFunction, 'reduce', name);
   }
 
+  override snapshotKeyedState(): Buffer {
+    return this.state.snapshot();
+  }
+
+  override restoreKeyedState(data: Buffer, keep: (key: unknown) => boolean): void {
+    this.state.restore(data, keep);
+  }
+
   collect(value: unknown, timestamp: number | undefined): void {
     this.recordsIn++;
     const key = this.keySelector(value);

@@ -41,6 +41,20 @@ export abstract class StreamOperator implements Emitter {
     if (f && typeof f === 'object' && typeof f.close === 'function') await f.close();
   }
 
+  /**
+   * Synchronous part of a snapshot, taken when the barrier is aligned (Flink: snapshotState).
+   * @returns serialized keyed state, or undefined for operators without state.
+   */
+  snapshotKeyedState(_checkpointId: number): Buffer | undefined {
+    return undefined;
+  }
+
+  /** Restores keyed state written by {@link snapshotKeyedState}, keeping keys `keep` accepts. */
+  restoreKeyedState(_data: Buffer, _keep: (key: unknown) => boolean): void {}
+
+  /** Checkpoint `checkpointId` completed everywhere (Flink: notifyCheckpointComplete). */
+  notifyCheckpointComplete(_checkpointId: number): void | Promise<void> {}
+
   /** Whether the operator can take more records now (sinks may say no). */
   isReady(): boolean {
     return true;

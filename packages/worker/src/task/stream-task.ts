@@ -9,6 +9,8 @@ import {
   RUNTIME_DEFAULTS,
   decodeBuffer,
   describeError,
+  FsCheckpointStorage,
+  operatorStateKey,
   type BufferVisitor,
   type JobEdge,
   type JobVertex,
@@ -29,6 +31,7 @@ import { partitionKey } from '../network/partition-registry.js';
 import { RecordWriterEmitter } from '../network/record-writer.js';
 import { ResultPartition } from '../network/result-partition.js';
 import { UpstreamCanceledError } from '../network/upstream-canceled.js';
+import { CheckpointSupport } from './checkpoint-support.js';
 import type { BuiltJob } from '../runtime/built-job.js';
 import { createOperator } from './operator-factory.js';
 import type { OperatorCounters, TaskIdentity, TaskServices } from './task-services.js';
@@ -59,6 +62,11 @@ export class StreamTask {
   private readonly cancelSignal: Promise<void>;
   private timers: NodeJS.Timeout[] = [];
   private asyncFailure: unknown;
+  private checkpoints: CheckpointSupport | undefined;
+  private sourceReader: SourceReader<unknown, SourceSplit> | undefined;
+  private sourceOperatorKey = '';
+  private pendingTrigger: { id: number; timestamp: number; savepoint: boolean } | undefined;
+  private triggerWake: () => void = () => undefined;
   /** Resolves when the task reached a terminal state. */
   readonly terminated: Promise<void>;
   private resolveTerminated: () => void = () => undefined;
@@ -95,6 +103,23 @@ export class StreamTask {
     this.gate?.wake();
   }
 
+  /**
+   * Asks a source task to take checkpoint `checkpointId` at its next step.
+   * @returns why it cannot, or undefined.
+   */
+  triggerCheckpoint(checkpointId: number, timestamp: number, savepoint: boolean): string | undefined {
+    if (!this.sourceReader) return 'checkpoints are triggered at source tasks only';
+    if (this.state !== 'RUNNING') return `the task is ${this.state}`;
+    this.pendingTrigger = { id: checkpointId, timestamp, savepoint };
+    this.triggerWake();
+    return undefined;
+  }
+
+  /** The coordinator's verdict on a checkpoint (commit on completion). */
+  notifyCheckpoint(checkpointId: number, completed: boolean): void {
+    this.checkpoints?.notify(checkpointId, completed);
+  }
+
   /** Current counters of every operator of the chain. */
   metrics(): OperatorCounters[] {
     const out: OperatorCounters[] = this.operators.map((o) => ({
@@ -119,6 +144,7 @@ export class StreamTask {
       if (!vertex) throw new Error(`vertex ${this.tdd.vertexId} is not in the job graph`);
       const source = this.buildChain(vertex);
       this.buildInputs(vertex);
+      this.setUpCheckpointing();
       await this.openOperators(vertex);
       this.startTimers();
       this.report('RUNNING');
@@ -147,6 +173,29 @@ export class StreamTask {
       for (const p of this.partitions) this.services.partitions.unregister(p);
       this.resolveTerminated();
     }
+  }
+
+  private setUpCheckpointing(): void {
+    const storage = this.tdd.checkpointDir ? new FsCheckpointStorage(this.tdd.checkpointDir) : undefined;
+    const chain = this.operators.map((op) => {
+      const t = this.transformation(Number(op.operatorId));
+      return { key: operatorStateKey(t.id, t.uid), op };
+    });
+    this.checkpoints = new CheckpointSupport(
+      {
+        identity: this.identity,
+        services: this.services,
+        log: this.log,
+        operators: () => chain,
+        sourceState: () =>
+          this.sourceReader ? { key: this.sourceOperatorKey, splits: this.sourceReader.snapshotState() } : undefined,
+        broadcast: (ev) => {
+          for (const p of this.partitions) p.broadcastEvent(ev);
+        },
+      },
+      storage,
+      this.gate?.channels.length ?? 0,
+    );
   }
 
   private runtimeContext(t: Transformation, vertex: JobVertex): RuntimeContext {
@@ -209,6 +258,8 @@ export class StreamTask {
     const reader = source.createReader(this.runtimeContext(head, vertex));
     const splits = source.createSplits(vertex.parallelism).filter((_s, i) => i % vertex.parallelism === this.tdd.subtask);
     reader.addSplits(splits);
+    this.sourceReader = reader;
+    this.sourceOperatorKey = operatorStateKey(head.id, head.uid);
     const counter = { operatorId: String(head.id), count: 0 };
     this.sourceCounter = counter;
     const downstream = outputOf(head.id);
@@ -278,18 +329,19 @@ export class StreamTask {
                 { fence, edgeId: e.id, producerSubtask: p, subpartition: this.tdd.subtask },
                 RUNTIME_DEFAULTS.creditsPerChannel,
               );
+        const index = channels.length;
         const gc: GateChannel<BufferVisitor> = {
           channel,
           finished: false,
           target: {
             record: (v, ts) => target.collect(v, ts),
-            event: (ev) => this.onEvent(gc, ev),
+            event: (ev) => this.onEvent(gc, index, ev),
           },
         };
         channels.push(gc);
       }
     }
-    if (channels.length > 0) this.gate = new InputGate(channels);
+    if (channels.length > 0) this.gate = new InputGate(channels, (i) => this.checkpoints?.aligner?.isBlocked(i) ?? false);
   }
 
   private async openOperators(vertex: JobVertex): Promise<void> {
@@ -372,13 +424,22 @@ export class StreamTask {
     try {
       for (;;) {
         this.checkAsyncFailure();
+        const trigger = this.pendingTrigger;
+        if (trigger) {
+          this.pendingTrigger = undefined;
+          // Between two pollNext calls the reader's positions match exactly what was emitted.
+          this.checkpoints?.perform(trigger.id, trigger.timestamp, trigger.savepoint);
+        }
         if (!this.outputsReady()) {
           await this.waitForOutputs();
           continue;
         }
         const status = reader.pollNext(output);
         if (status === 'END_OF_INPUT') break;
-        if (status === 'NOTHING_AVAILABLE') await this.guard(reader.isAvailable());
+        if (status === 'NOTHING_AVAILABLE') {
+          const triggered = new Promise<void>((resolve) => (this.triggerWake = resolve));
+          await this.guard(Promise.race([reader.isAvailable(), triggered]));
+        }
         else await yieldToEventLoop();
       }
     } finally {
@@ -386,9 +447,13 @@ export class StreamTask {
     }
   }
 
-  private onEvent(gc: GateChannel<BufferVisitor>, ev: StreamEvent): void {
-    if (ev.kind === 'end-of-partition') this.gate!.finishChannel(gc);
-    // Barriers, watermarks and stream status are handled by the checkpoint and event-time steps.
+  private onEvent(gc: GateChannel<BufferVisitor>, index: number, ev: StreamEvent): void {
+    if (ev.kind === 'end-of-partition') {
+      this.gate!.finishChannel(gc);
+      this.checkpoints?.onEndOfPartition(index);
+    } else if (ev.kind === 'barrier') this.checkpoints?.onBarrier(index, ev);
+    else if (ev.kind === 'cancel-checkpoint') this.checkpoints?.onCancelMarker(ev.checkpointId);
+    // Watermarks and stream status are handled by the event-time step.
   }
 
   private processItem(gc: GateChannel<BufferVisitor>, item: ChannelItem): void {

@@ -1,5 +1,5 @@
 /** What a task needs from its worker. */
-import type { Fence__Output, Logger, TaskState } from '@eddy/common';
+import type { Fence__Output, Logger, TaskState, TaskStateSnapshot } from '@eddy/common';
 import type { ExchangeClients } from '../network/input-channel.js';
 import type { PartitionRegistry } from '../network/partition-registry.js';
 
@@ -14,6 +14,10 @@ export interface TaskServices {
   /** Hands CollectSink records to the coordinator. */
   pushCollected(fence: Fence__Output, sinkName: string, subtask: number, records: string[]): Promise<void>;
   writeStdout(text: string): void;
+  /** Tells the coordinator the task's snapshot of `checkpointId` is written (best effort, logged). */
+  acknowledgeCheckpoint(task: TaskIdentity, checkpointId: number, snapshot: TaskStateSnapshot): void;
+  /** Tells the coordinator the task cannot take `checkpointId`. */
+  declineCheckpoint(task: TaskIdentity, checkpointId: number, reason: string): void;
 }
 
 /** Identifies a subtask execution. */

@@ -1,0 +1,88 @@
+/**
+ * Checkpoints of a running job: barriers flow from the sources through aligned keyed tasks,
+ * every task acknowledges, and the completed checkpoint's metadata is JSON in etcd under
+ * `/eddy/jobs/<jobId>/checkpoints/<checkpointId>`, readable with etcdctl. After cancel, nothing of
+ * the job's checkpoints remains (retention policy for CANCELED jobs).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { CompletedCheckpoint } from '@eddy/common';
+import { startEtcd, type EtcdServer } from '@eddy/common/testing';
+import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
+
+const run = promisify(execFile);
+
+async function etcdctl(endpoint: string, ...args: string[]): Promise<string> {
+  return (await run('etcdctl', ['--endpoints', endpoint, ...args])).stdout;
+}
+
+describe('checkpoints in etcd', () => {
+  let etcd: EtcdServer;
+  let cluster: Cluster;
+  let checkpointDir: string;
+  let out: string;
+
+  before(async () => {
+    etcd = await startEtcd();
+    checkpointDir = mkdtempSync(join(tmpdir(), 'eddy-chk-'));
+    out = mkdtempSync(join(tmpdir(), 'eddy-chk-out-'));
+    cluster = await startCluster({ workers: 2, slots: 2, etcd: etcd.endpoint, env: { EDDY_CHECKPOINT_DIR: checkpointDir } });
+  });
+  after(async () => {
+    await cluster?.stop();
+    await etcd?.stop();
+    rmSync(checkpointDir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  test('completed checkpoints are JSON in etcd while the job runs; cancel leaves nothing behind', async () => {
+    const client = cluster.client;
+    const jobId = await client.submitJobFile('test/jobs/keyed-count.ts', {
+      args: ['--to', '2000000000', '--keys', '1000', '--checkpoint', '200', '--out', out],
+    });
+    const prefix = `/eddy/jobs/${jobId}/checkpoints/`;
+    const keys = await pollUntil(
+      'two completed checkpoints in etcd',
+      async () => {
+        const k = (await etcdctl(etcd.endpoint, 'get', '--keys-only', '--prefix', prefix)).split('\n').filter((l) => l !== '');
+        return k.length >= 2 ? k : undefined;
+      },
+      30_000,
+    );
+    const latestKey = keys.sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length))).at(-1)!;
+    const json = (await etcdctl(etcd.endpoint, 'get', '--print-value-only', latestKey)).trim();
+    const c = JSON.parse(json) as CompletedCheckpoint;
+    assert.equal(c.jobId, jobId);
+    assert.equal(`${prefix}${c.checkpointId}`, latestKey);
+    assert.equal(c.maxParallelism, 128);
+    // Every subtask of both vertices acknowledged: 4 sources + 4 keyed reducers.
+    assert.equal(c.tasks.length, 8);
+    const sourceSplits = c.tasks.flatMap((t) => Object.values(t.operators).flatMap((o) => o.splits ?? []));
+    assert.equal(sourceSplits.length, 4, 'one split position per source subtask');
+    const keyed = c.tasks.flatMap((t) => Object.values(t.operators).flatMap((o) => o.keyed));
+    assert.equal(keyed.length, 4, 'one keyed state file per reducer subtask');
+    for (const h of keyed) {
+      assert.match(h.sha256, /^[0-9a-f]{64}$/);
+      assert.ok(existsSync(join(checkpointDir, jobId, h.path)), `${h.path} exists`);
+    }
+
+    const status = await client.getJobStatus(jobId);
+    assert.equal(status.state, 'RUNNING');
+    assert.ok(Number(status.lastCheckpointId) >= c.checkpointId - 0, 'status shows the last checkpoint');
+
+    await client.cancelJob(jobId);
+    const final = await client.waitForJobState(jobId, (s) => s.state === 'CANCELED' || s.state === 'FAILED', { timeoutMs: 20_000 });
+    assert.equal(final.state, 'CANCELED', final.failure);
+    await pollUntil(
+      'the checkpoints to be deleted',
+      async () => (await etcdctl(etcd.endpoint, 'get', '--keys-only', '--prefix', prefix)).trim() === '' && !existsSync(join(checkpointDir, jobId)),
+      10_000,
+    );
+    assert.deepEqual(readdirSync(checkpointDir), []);
+  });
+});
