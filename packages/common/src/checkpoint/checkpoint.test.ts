@@ -5,6 +5,9 @@ import { BarrierAligner } from './barrier-aligner.js';
 import { PendingCheckpoint, nextTriggerTime, subsumedCheckpoints, unreferencedFiles } from './pending-checkpoint.js';
 import type { TaskStateSnapshot } from './checkpoint-metadata.js';
 
+// A fixed seed keeps every run identical; a failure prints the counterexample to turn into a case.
+fc.configureGlobal({ seed: 20261125 });
+
 const snap = (vertexId: string, subtask: number): TaskStateSnapshot => ({
   vertexId,
   subtask,

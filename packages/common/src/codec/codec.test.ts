@@ -6,6 +6,9 @@ import { ValueReader } from './value-reader.js';
 import { RecordBufferBuilder, decodeBuffer, encodeEvent } from './network-buffer.js';
 import type { StreamEvent } from './stream-event.js';
 
+// A fixed seed keeps every run identical; a failure prints the counterexample to turn into a case.
+fc.configureGlobal({ seed: 20261125 });
+
 function roundTrip(v: unknown): unknown {
   const w = new ValueWriter(16);
   w.writeValue(v);
@@ -25,6 +28,10 @@ test('values round-trip exactly', () => {
   ];
   for (const s of samples) assert.deepEqual(roundTrip(s), s);
   assert.ok(Object.is(roundTrip(-0), -0));
+  // An own '__proto__' key stays a key (found by the property below).
+  const proto = JSON.parse('{"__proto__":0}') as object;
+  assert.deepEqual(roundTrip(proto), proto);
+  assert.equal(Object.getPrototypeOf(roundTrip(proto)), Object.prototype);
 });
 
 test('arbitrary JSON-like values round-trip (property)', () => {

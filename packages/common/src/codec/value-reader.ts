@@ -91,7 +91,10 @@ export class ValueReader {
         const o: Record<string, unknown> = {};
         for (let i = 0; i < n; i++) {
           const k = this.readString();
-          o[k] = this.readValue();
+          const v = this.readValue();
+          // Plain assignment of '__proto__' would set the prototype instead of an own property.
+          if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+          else o[k] = v;
         }
         return o;
       }

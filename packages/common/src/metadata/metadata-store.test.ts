@@ -18,6 +18,9 @@ import {
   type MetadataStore,
 } from './index.js';
 
+// A fixed seed keeps every run identical; a failure prints the counterexample to turn into a case.
+fc.configureGlobal({ seed: 20261125 });
+
 const run = promisify(execFile);
 
 /** Opens a store whose key space is empty. */
