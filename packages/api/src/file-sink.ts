@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { formatRecord, type Sink, type SinkContext, type SinkWriter } from './sink.js';
+import { type Sink, type SinkContext, type SinkWriter } from './sink.js';
 
 /** Options of {@link FileSink}. */
 export interface FileSinkOptions {
@@ -16,6 +16,14 @@ export interface FileSinkOptions {
   readonly path: string;
   /** A part file is rolled (finished) once it reaches this many bytes. Default 128 MiB. */
   readonly maxPartBytes?: number;
+}
+
+/**
+ * One record as one line of JSON: strings are quoted (so a newline inside stays escaped),
+ * bigints become decimal strings, undefined becomes null.
+ */
+export function toJsonLine(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null';
 }
 
 /** Writes JSON lines into part files. See the module comment for naming. */
@@ -65,7 +73,7 @@ class FileSinkWriter<T> implements SinkWriter<T> {
   }
 
   write(value: T): void {
-    this.pending += formatRecord(value) + '\n';
+    this.pending += toJsonLine(value) + '\n';
     if (this.pending.length >= 64 * 1024) this.writePending();
   }
 
