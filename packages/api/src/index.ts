@@ -15,3 +15,4 @@ export * from './functions.js';
 export * from './source.js';
 export * from './sink.js';
 export * from './file-sink.js';
+export * from './state.js';

@@ -1,0 +1,376 @@
+/**
+ * The in-memory form of one key's state, as the write-behind cache holds it: a {@link KeyEntry}
+ * per key with one slot per registered state.
+ *
+ * Slots keep values decoded, so reads cost nothing. What a slot keeps for the next write-out
+ * depends on the value: primitives are immutable and stay as they are until written out; objects
+ * are encoded when written (`update`, `add`, `put`), so later mutations of a user's object cannot
+ * leak into a checkpoint. Capturing dirty state at a barrier therefore copies references only
+ * ({@link CapturedWrites}); stored keys and bytes are built later, off the barrier, by
+ * {@link materialize}.
+ *
+ * Sizes are estimates from encoded lengths plus a fixed per-object overhead; they bound the cache,
+ * they do not measure the heap exactly.
+ */
+
+import { ValueReader } from '@eddy/common';
+import { cacheKeyOf, encodeKey, storedKey, type CacheKey } from './key-layout.js';
+import type { KvWriteOp } from './rocksdb-store.js';
+import { decodeSingle, encodeList, encodeSingle, singleWriteTime, splitList } from './value-format.js';
+
+/** Estimated bytes of a key entry beyond its key (objects, map and set slots, slot array). */
+export const ENTRY_OVERHEAD = 240;
+/** Estimated bytes of one slot or map cell beyond its encoded bytes. */
+export const SLOT_OVERHEAD = 72;
+
+/** Marks a value that has not been decoded from its bytes yet. */
+export const UNDECODED: unique symbol = Symbol('undecoded');
+type Maybe<T> = T | typeof UNDECODED;
+
+/** How a captured write becomes a stored value. */
+export const enum CaptureForm {
+  Delete = 0,
+  /** `value` is an encoded single or list. */
+  Encoded = 1,
+  /** `value` is a primitive, to encode with `writeTime`. */
+  Primitive = 2,
+  /** `value` is an array of encoded list elements. */
+  ListElements = 3,
+}
+
+/**
+ * Writes captured from the cache, turned into store operations by {@link materialize}. Kept as
+ * parallel arrays: a barrier may capture hundreds of thousands of writes, and one object per write
+ * would cost allocation and garbage collection at the barrier.
+ */
+export class CapturedWrites {
+  readonly keyGroups: number[] = [];
+  readonly stateIds: Buffer[] = [];
+  /** Current keys (JavaScript values; encoded when materialized). */
+  readonly keys: unknown[] = [];
+  /** MapState entries' encoded user keys. */
+  readonly userKeys: Array<Buffer | undefined> = [];
+  readonly forms: CaptureForm[] = [];
+  readonly values: unknown[] = [];
+  readonly times: number[] = [];
+
+  /** Number of captured writes. */
+  get length(): number {
+    return this.forms.length;
+  }
+
+  /** Appends one write; `value` and `time` are read according to `form`. */
+  push(
+    keyGroup: number,
+    stateId: Buffer,
+    key: unknown,
+    userKey: Buffer | undefined,
+    form: CaptureForm,
+    value: unknown,
+    time: number,
+  ): void {
+    this.keyGroups.push(keyGroup);
+    this.stateIds.push(stateId);
+    this.keys.push(key);
+    this.userKeys.push(userKey);
+    this.forms.push(form);
+    this.values.push(value);
+    this.times.push(time);
+  }
+}
+
+/**
+ * Builds the store operations of captured writes.
+ * @throws TypeError when a key cannot be encoded (cannot happen for keys that were loaded).
+ */
+export function materialize(captured: CapturedWrites): KvWriteOp[] {
+  const n = captured.length;
+  const ops = new Array<KvWriteOp>(n);
+  let lastKey: unknown = UNDECODED;
+  let lastKeyBytes: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < n; i++) {
+    const k = captured.keys[i];
+    // Writes of one entry are adjacent: encode its key once.
+    if (k !== lastKey || (typeof k === 'object' && k !== null)) {
+      lastKey = k;
+      lastKeyBytes = encodeKey(k);
+    }
+    const key = storedKey(captured.keyGroups[i]!, captured.stateIds[i]!, lastKeyBytes, captured.userKeys[i]);
+    const value = captured.values[i];
+    switch (captured.forms[i]!) {
+      case CaptureForm.Delete:
+        ops[i] = { type: 'del', key };
+        break;
+      case CaptureForm.Encoded:
+        ops[i] = { type: 'put', key, value: value as Buffer };
+        break;
+      case CaptureForm.Primitive:
+        ops[i] = { type: 'put', key, value: encodeSingle(value, captured.times[i]!) };
+        break;
+      case CaptureForm.ListElements:
+        ops[i] = { type: 'put', key, value: encodeList(value as Buffer[]) };
+        break;
+    }
+  }
+  return ops;
+}
+
+/** The slot of a ValueState, ReducingState or AggregatingState: at most one value. */
+export class SingleSlot {
+  readonly type = 'single' as const;
+  /** False once cleared (a dirty absent slot is a pending delete). */
+  present: boolean;
+  /** The value, {@link UNDECODED} until first read. */
+  value: Maybe<unknown>;
+  /**
+   * The encoded value (with `writeTime`): set while undecoded, and for object values written
+   * since the last capture. `undefined` for primitives, which are encoded when captured.
+   */
+  bytes: Buffer | undefined;
+  /** Write time for TTL, NaN when none. */
+  writeTime: number;
+  size: number;
+  dirty: boolean;
+
+  /** A slot loaded from the store (`bytes`) or empty. */
+  constructor(bytes: Buffer | undefined) {
+    this.present = bytes !== undefined;
+    this.value = bytes === undefined ? undefined : UNDECODED;
+    this.bytes = bytes;
+    this.writeTime = bytes === undefined ? Number.NaN : singleWriteTime(bytes);
+    this.size = bytes === undefined ? 0 : SLOT_OVERHEAD + bytes.length;
+    this.dirty = false;
+  }
+
+  /** The value, decoded on first use; the slot must be present. @throws RangeError on corrupt bytes. */
+  get(): unknown {
+    if (this.value === UNDECODED) {
+      this.value = decodeSingle(this.bytes!);
+      // A clean decoded value needs no bytes: nothing will write it out.
+      if (!this.dirty) this.bytes = undefined;
+    }
+    return this.value;
+  }
+
+  /** Appends the slot's pending write (put or delete) to `out` and marks the slot clean. */
+  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+    if (!this.present) out.push(keyGroup, stateId, key, undefined, CaptureForm.Delete, undefined, Number.NaN);
+    else if (this.bytes !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.bytes, this.writeTime);
+    else out.push(keyGroup, stateId, key, undefined, CaptureForm.Primitive, this.value, this.writeTime);
+    this.dirty = false;
+    if (this.value !== UNDECODED) this.bytes = undefined;
+  }
+
+  /** True when the slot says nothing the store does not (absent and clean): it may be dropped. */
+  get vacant(): boolean {
+    return !this.present && !this.dirty;
+  }
+}
+
+/** The slot of a ListState: the list, each element encoded with its own write time. */
+export class ListSlot {
+  readonly type = 'list' as const;
+  /** The encoded list until first access. */
+  private stored: Buffer | undefined;
+  private itemsDecoded: unknown[] = [];
+  private elementsEncoded: Buffer[] = [];
+  private times: number[] = [];
+  size: number;
+  dirty = false;
+
+  constructor(stored: Buffer | undefined) {
+    this.stored = stored;
+    this.size = stored === undefined ? 0 : SLOT_OVERHEAD + stored.length;
+  }
+
+  private decode(): void {
+    if (this.stored === undefined) return;
+    const elements = splitList(this.stored);
+    this.stored = undefined;
+    this.elementsEncoded = elements;
+    this.itemsDecoded = elements.map(decodeSingle);
+    this.times = elements.map(singleWriteTime);
+    // `size` keeps the stored estimate until the next write re-estimates it.
+  }
+
+  /** Decoded items, encoded elements and write times, index-aligned; callers must not mutate them. */
+  parts(): { items: unknown[]; elements: Buffer[]; times: number[] } {
+    this.decode();
+    return { items: this.itemsDecoded, elements: this.elementsEncoded, times: this.times };
+  }
+
+  /** Replaces the list (arrays are taken, not copied). @returns the size change. */
+  replace(items: unknown[], elements: Buffer[], times: number[]): number {
+    this.stored = undefined;
+    this.itemsDecoded = items;
+    this.elementsEncoded = elements;
+    this.times = times;
+    let size = 0;
+    for (const e of elements) size += e.length + SLOT_OVERHEAD;
+    const delta = size - this.size;
+    this.size = size;
+    this.dirty = true;
+    return delta;
+  }
+
+  /** Appends one element. @returns the size change. */
+  append(item: unknown, element: Buffer, time: number): number {
+    this.decode();
+    this.itemsDecoded.push(item);
+    this.elementsEncoded.push(element);
+    this.times.push(time);
+    this.dirty = true;
+    const delta = element.length + SLOT_OVERHEAD;
+    this.size += delta;
+    return delta;
+  }
+
+  /** Appends the list's pending write (the whole list, or a delete when empty) and marks the slot clean. */
+  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+    if (this.stored !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.stored, Number.NaN);
+    else if (this.elementsEncoded.length > 0)
+      // A copy: appends after the capture must not reach the captured write.
+      out.push(keyGroup, stateId, key, undefined, CaptureForm.ListElements, this.elementsEncoded.slice(), Number.NaN);
+    else out.push(keyGroup, stateId, key, undefined, CaptureForm.Delete, undefined, Number.NaN);
+    this.dirty = false;
+  }
+
+  /** True when the list is empty and clean: the slot may be dropped. */
+  get vacant(): boolean {
+    return !this.dirty && this.stored === undefined && this.elementsEncoded.length === 0;
+  }
+}
+
+/** One entry of a MapState. */
+export class MapCell {
+  /** The value, {@link UNDECODED} until first read. */
+  value: Maybe<unknown>;
+  /** As {@link SingleSlot.bytes}. */
+  bytes: Buffer | undefined;
+  writeTime: number;
+  size: number;
+  dirty: boolean;
+
+  constructor(
+    readonly userKey: unknown,
+    readonly userKeyBytes: Buffer,
+    value: Maybe<unknown>,
+    bytes: Buffer | undefined,
+    writeTime: number,
+    size: number,
+    dirty: boolean,
+  ) {
+    this.value = value;
+    this.bytes = bytes;
+    this.writeTime = writeTime;
+    this.size = size;
+    this.dirty = dirty;
+  }
+
+  /** The value, decoded on first use. @throws RangeError on corrupt bytes. */
+  get(): unknown {
+    if (this.value === UNDECODED) {
+      this.value = decodeSingle(this.bytes!);
+      if (!this.dirty) this.bytes = undefined;
+    }
+    return this.value;
+  }
+}
+
+/** The slot of a MapState: every entry of the key's map, plus removals not yet written. */
+export class MapSlot {
+  readonly type = 'map' as const;
+  /** Stored `[userKeyBytes, value]` pairs until first access. */
+  private stored: Array<[Buffer, Buffer]> | undefined;
+  private readonly live = new Map<CacheKey, MapCell>();
+  /** Removed entries whose delete has not been captured: cache key → user key bytes. */
+  readonly removed = new Map<CacheKey, Buffer>();
+  size = 0;
+  dirty = false;
+
+  constructor(stored: Array<[Buffer, Buffer]> | undefined) {
+    if (stored !== undefined && stored.length > 0) {
+      this.stored = stored;
+      for (const [k, v] of stored) this.size += SLOT_OVERHEAD + k.length + v.length;
+    }
+  }
+
+  /** The entries, decoded on first access (user keys only; values stay encoded until read). */
+  cells(): Map<CacheKey, MapCell> {
+    if (this.stored !== undefined) {
+      for (const [k, v] of this.stored) {
+        const userKey = new ValueReader(k).readValue();
+        const cell = new MapCell(userKey, k, UNDECODED, v, singleWriteTime(v), SLOT_OVERHEAD + k.length + v.length, false);
+        this.live.set(cacheKeyOf(userKey), cell);
+      }
+      this.stored = undefined;
+    }
+    return this.live;
+  }
+
+  /** Captures pending puts and deletes. @returns the size change (removals are forgotten). */
+  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): number {
+    let delta = 0;
+    for (const userKey of this.removed.values()) {
+      out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
+      delta -= SLOT_OVERHEAD + userKey.length;
+    }
+    this.removed.clear();
+    this.size += delta;
+    // A dirty slot has been accessed, so `stored` is already decoded into `live`.
+    for (const cell of this.live.values()) {
+      if (!cell.dirty) continue;
+      if (cell.bytes !== undefined)
+        out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Encoded, cell.bytes, cell.writeTime);
+      else out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Primitive, cell.value, cell.writeTime);
+      cell.dirty = false;
+      if (cell.value !== UNDECODED) cell.bytes = undefined;
+    }
+    this.dirty = false;
+    return delta;
+  }
+
+  /** True when the map is empty and clean: the slot may be dropped. */
+  get vacant(): boolean {
+    return !this.dirty && this.stored === undefined && this.live.size === 0;
+  }
+}
+
+/** Any slot. */
+export type Slot = SingleSlot | ListSlot | MapSlot;
+
+/** One key's cached state. */
+export class KeyEntry {
+  /** Slots by state id; `undefined` means the key has no value for that state. */
+  readonly slots: Array<Slot | undefined>;
+  /** Estimated bytes. */
+  size: number;
+  /** In the cache (counted in its size), as opposed to evicted and in flight. */
+  cached = false;
+  /** Has changes not captured for a write yet. */
+  dirty = false;
+  /**
+   * The backend's barrier generation in which the entry became dirty. A dirty entry of an older
+   * generation still holds the state of a barrier that has not been captured yet (see
+   * KeyedStateBackend.snapshotSync).
+   */
+  dirtyGen = 0;
+  /** Clock bit: touched since the eviction hand last passed. */
+  referenced = true;
+  /** The prefetch call that last asked for this key (recent ones are never evicted). */
+  epoch = 0;
+  /** Sequence number of the last write batch that carries this entry's data (0: none). */
+  pendingSeq = 0;
+
+  constructor(
+    readonly key: unknown,
+    readonly cacheKey: CacheKey,
+    readonly keyGroup: number,
+    keyBytesLength: number,
+    stateCount: number,
+  ) {
+    // Sized exactly: a growing array would reserve room for 17 slots.
+    this.slots = new Array<Slot | undefined>(stateCount);
+    this.size = ENTRY_OVERHEAD + keyBytesLength;
+  }
+}

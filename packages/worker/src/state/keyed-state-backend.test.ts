@@ -1,0 +1,450 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+  type AggregatingState,
+  type ListState,
+  type MapState,
+  type ReducingState,
+  type ValueState,
+} from '@eddy/api';
+import { KeyedStateBackend, type KeyedStateSnapshot } from './keyed-state-backend.js';
+
+// A fixed seed keeps every run identical; a failure prints the counterexample to turn into a case.
+fc.configureGlobal({ seed: 20261125 });
+
+const root = mkdtempSync(path.join(tmpdir(), 'eddy-state-test-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = (): string => path.join(root, `b${dirs++}`);
+
+const MAX_PARALLELISM = 128;
+const ALL_GROUPS = { start: 0, end: MAX_PARALLELISM - 1 };
+
+function open(cacheBytes: number): Promise<KeyedStateBackend> {
+  return KeyedStateBackend.open({ dir: freshDir(), maxParallelism: MAX_PARALLELISM, keyGroupRange: ALL_GROUPS, cacheBytes });
+}
+
+type Key = number | string | [number, string];
+type Val = number | string | boolean | null | { a: number } | number[];
+type UserKey = number | string;
+
+const keys: Key[] = [0, 1, 2, 3, 'a', 'b', 'c', [1, 'x']];
+const keyArb = fc.constantFrom(...keys);
+const userKeyArb: fc.Arbitrary<UserKey> = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom('p', 'q'));
+const valArb: fc.Arbitrary<Val> = fc.oneof(
+  fc.integer(),
+  fc.string({ maxLength: 6 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.record({ a: fc.integer() }, { noNullPrototype: true }),
+  fc.array(fc.integer(), { maxLength: 3 }),
+);
+
+type Op =
+  | { t: 'value.update'; k: Key; v: Val }
+  | { t: 'value.clear'; k: Key }
+  | { t: 'list.add'; k: Key; v: Val }
+  | { t: 'list.addAll'; k: Key; vs: Val[] }
+  | { t: 'list.update'; k: Key; vs: Val[] }
+  | { t: 'list.clear'; k: Key }
+  | { t: 'map.put'; k: Key; uk: UserKey; v: Val }
+  | { t: 'map.putAll'; k: Key; entries: Array<[UserKey, Val]> }
+  | { t: 'map.remove'; k: Key; uk: UserKey }
+  | { t: 'map.clear'; k: Key }
+  | { t: 'reduce.add'; k: Key; n: number }
+  | { t: 'reduce.clear'; k: Key }
+  | { t: 'agg.add'; k: Key; n: number }
+  | { t: 'agg.clear'; k: Key }
+  | { t: 'read'; k: Key; uk: UserKey }
+  | { t: 'restore' }
+  | { t: 'barrier' };
+
+const smallInt = fc.integer({ min: -1000, max: 1000 });
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ t: fc.constant('value.update' as const), k: keyArb, v: valArb }),
+  fc.record({ t: fc.constant('value.clear' as const), k: keyArb }),
+  fc.record({ t: fc.constant('list.add' as const), k: keyArb, v: valArb }),
+  fc.record({ t: fc.constant('list.addAll' as const), k: keyArb, vs: fc.array(valArb, { maxLength: 3 }) }),
+  fc.record({ t: fc.constant('list.update' as const), k: keyArb, vs: fc.array(valArb, { maxLength: 3 }) }),
+  fc.record({ t: fc.constant('list.clear' as const), k: keyArb }),
+  fc.record({ t: fc.constant('map.put' as const), k: keyArb, uk: userKeyArb, v: valArb }),
+  fc.record({ t: fc.constant('map.putAll' as const), k: keyArb, entries: fc.array(fc.tuple(userKeyArb, valArb), { maxLength: 3 }) }),
+  fc.record({ t: fc.constant('map.remove' as const), k: keyArb, uk: userKeyArb }),
+  fc.record({ t: fc.constant('map.clear' as const), k: keyArb }),
+  fc.record({ t: fc.constant('reduce.add' as const), k: keyArb, n: smallInt }),
+  fc.record({ t: fc.constant('reduce.clear' as const), k: keyArb }),
+  fc.record({ t: fc.constant('agg.add' as const), k: keyArb, n: smallInt }),
+  fc.record({ t: fc.constant('agg.clear' as const), k: keyArb }),
+  fc.record({ t: fc.constant('read' as const), k: keyArb, uk: userKeyArb }),
+  fc.constant({ t: 'restore' as const }),
+  fc.constant({ t: 'barrier' as const }),
+);
+
+/** The plain model of one key's state. */
+interface ModelKey {
+  value?: Val;
+  list: Val[];
+  map: Map<string, [UserKey, Val]>;
+  sum?: number;
+  agg?: { sum: number; count: number };
+}
+type Model = Map<string, ModelKey>;
+const id = (k: unknown): string => JSON.stringify(k);
+
+function modelOf(model: Model, k: Key): ModelKey {
+  let m = model.get(id(k));
+  if (m === undefined) {
+    m = { list: [], map: new Map() };
+    model.set(id(k), m);
+  }
+  return m;
+}
+
+function copyModel(model: Model): Model {
+  return new Map(Array.from(model, ([k, m]) => [k, { ...m, list: m.list.slice(), map: new Map(m.map) }]));
+}
+
+const average: { createAccumulator(): { sum: number; count: number }; add(v: number, acc: { sum: number; count: number }): { sum: number; count: number }; getResult(acc: { sum: number; count: number }): string } = {
+  createAccumulator: () => ({ sum: 0, count: 0 }),
+  // Mutates the accumulator in place, as Flink aggregate functions often do.
+  add: (v, acc) => {
+    acc.sum += v;
+    acc.count++;
+    return acc;
+  },
+  getResult: (acc) => `${acc.sum}/${acc.count}`,
+};
+
+interface States {
+  value: ValueState<Val>;
+  list: ListState<Val>;
+  map: MapState<UserKey, Val>;
+  sum: ReducingState<number>;
+  agg: AggregatingState<number, string>;
+}
+
+function statesOf(b: KeyedStateBackend): States {
+  return {
+    value: b.getState(new ValueStateDescriptor<Val>('value')),
+    list: b.getListState(new ListStateDescriptor<Val>('list')),
+    map: b.getMapState(new MapStateDescriptor<UserKey, Val>('map')),
+    sum: b.getReducingState(new ReducingStateDescriptor<number>('sum', (a, c) => a + c)),
+    agg: b.getAggregatingState(new AggregatingStateDescriptor('agg', average)),
+  };
+}
+
+const byKey = (a: [unknown, unknown], b: [unknown, unknown]): number => (id(a[0]) < id(b[0]) ? -1 : id(a[0]) > id(b[0]) ? 1 : 0);
+
+/** Checks every state of key `k` against the model. */
+function checkKey(s: States, m: ModelKey | undefined, k: Key): void {
+  const at = `key ${id(k)}`;
+  assert.deepEqual(s.value.value(), m?.value, `${at} value`);
+  assert.deepEqual(s.list.get(), m?.list ?? [], `${at} list`);
+  const entries = Array.from(m?.map.values() ?? []).sort(byKey);
+  assert.deepEqual(s.map.entries().sort(byKey), entries, `${at} map entries`);
+  assert.deepEqual(s.map.keys().map(id).sort(), entries.map(([uk]) => id(uk)).sort(), `${at} map keys`);
+  assert.equal(s.map.values().length, entries.length, `${at} map values`);
+  assert.equal(s.map.isEmpty(), entries.length === 0, `${at} map isEmpty`);
+  assert.equal(s.sum.get(), m?.sum, `${at} reducing`);
+  assert.equal(s.agg.get(), m?.agg === undefined ? undefined : `${m.agg.sum}/${m.agg.count}`, `${at} aggregating`);
+}
+
+async function checkAll(b: KeyedStateBackend, model: Model): Promise<void> {
+  const s = statesOf(b);
+  await b.prefetch(keys);
+  for (const k of keys) {
+    b.setCurrentKey(k);
+    checkKey(s, model.get(id(k)), k);
+  }
+}
+
+async function restoreInto(snap: KeyedStateSnapshot, cacheBytes: number): Promise<KeyedStateBackend> {
+  const file = path.join(root, `snap-${dirs++}`);
+  const written = await snap.writeTo(file);
+  const restored = await open(cacheBytes);
+  await restored.restore([{ file, sha256: written.sha256 }]);
+  return restored;
+}
+
+/** Runs one operation sequence against a backend and the model; checks reads as it goes. */
+async function runSequence(ops: Op[], cacheBytes: number): Promise<void> {
+  let b = await open(cacheBytes);
+  let s = statesOf(b);
+  const model: Model = new Map();
+  const barriers: Array<{ snap: KeyedStateSnapshot; model: Model }> = [];
+  let barrierCount = 0;
+  // Each barrier's snapshot holds exactly the state at its barrier, whatever came after.
+  const verifyBarriers = async (): Promise<void> => {
+    for (const { snap, model: atBarrier } of barriers.splice(0)) {
+      const restored = await restoreInto(snap, cacheBytes);
+      try {
+        await checkAll(restored, atBarrier);
+      } finally {
+        await restored.dispose();
+      }
+    }
+  };
+  try {
+    for (const op of ops) {
+      if (op.t === 'restore') {
+        const restored = await restoreInto(b.snapshotSync(1), cacheBytes);
+        // Snapshots must be written before their backend closes.
+        await verifyBarriers();
+        await b.dispose();
+        b = restored;
+        s = statesOf(b);
+        continue;
+      }
+      if (op.t === 'barrier') {
+        if (barrierCount++ < 3) barriers.push({ snap: b.snapshotSync(2), model: copyModel(model) });
+        continue;
+      }
+      await b.prefetch([op.k]);
+      b.setCurrentKey(op.k);
+      const m = modelOf(model, op.k);
+      switch (op.t) {
+        case 'value.update':
+          s.value.update(op.v);
+          m.value = op.v;
+          break;
+        case 'value.clear':
+          s.value.clear();
+          delete m.value;
+          break;
+        case 'list.add':
+          s.list.add(op.v);
+          m.list.push(op.v);
+          break;
+        case 'list.addAll':
+          s.list.addAll(op.vs);
+          m.list.push(...op.vs);
+          break;
+        case 'list.update':
+          s.list.update(op.vs);
+          m.list = op.vs.slice();
+          break;
+        case 'list.clear':
+          s.list.clear();
+          m.list = [];
+          break;
+        case 'map.put':
+          s.map.put(op.uk, op.v);
+          m.map.set(id(op.uk), [op.uk, op.v]);
+          break;
+        case 'map.putAll':
+          s.map.putAll(op.entries);
+          for (const [uk, v] of op.entries) m.map.set(id(uk), [uk, v]);
+          break;
+        case 'map.remove':
+          s.map.remove(op.uk);
+          m.map.delete(id(op.uk));
+          break;
+        case 'map.clear':
+          s.map.clear();
+          m.map.clear();
+          break;
+        case 'reduce.add':
+          s.sum.add(op.n);
+          m.sum = (m.sum ?? 0) + op.n;
+          break;
+        case 'reduce.clear':
+          s.sum.clear();
+          delete m.sum;
+          break;
+        case 'agg.add':
+          s.agg.add(op.n);
+          m.agg = { sum: (m.agg?.sum ?? 0) + op.n, count: (m.agg?.count ?? 0) + 1 };
+          break;
+        case 'agg.clear':
+          s.agg.clear();
+          delete m.agg;
+          break;
+        case 'read':
+          checkKey(s, m, op.k);
+          assert.deepEqual(s.map.get(op.uk), m.map.get(id(op.uk))?.[1]);
+          assert.equal(s.map.contains(op.uk), m.map.has(id(op.uk)));
+          break;
+      }
+    }
+    await checkAll(b, model);
+    await verifyBarriers();
+  } finally {
+    for (const { snap } of barriers) await snap.discard();
+    await b.dispose();
+  }
+}
+
+test('all state kinds behave like a plain model under random operations, evictions, barriers and restores', async () => {
+  // 1200 bytes hold about two keys: almost every operation evicts and reloads.
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) => runSequence(ops, 1200)),
+    { numRuns: 20 },
+  );
+});
+
+test('the same sequences without evictions (everything cached)', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) => runSequence(ops, 64 << 20)),
+    { numRuns: 8 },
+  );
+});
+
+test('state of a key is only reachable after prefetch, and only for owned key groups', async () => {
+  const b = await KeyedStateBackend.open({
+    dir: freshDir(),
+    maxParallelism: MAX_PARALLELISM,
+    keyGroupRange: { start: 0, end: 63 },
+    cacheBytes: 1 << 20,
+  });
+  try {
+    const v = b.getState(new ValueStateDescriptor<number>('v'));
+    assert.throws(() => v.value(), /no current key/);
+    // Find one key inside and one outside the range [0, 63].
+    const { assignToKeyGroup } = await import('@eddy/common');
+    const inside = Array.from({ length: 100 }, (_, i) => `k${i}`).find((k) => assignToKeyGroup(k, MAX_PARALLELISM) <= 63)!;
+    const outside = Array.from({ length: 100 }, (_, i) => `k${i}`).find((k) => assignToKeyGroup(k, MAX_PARALLELISM) > 63)!;
+    b.setCurrentKey(inside);
+    assert.equal(b.isCached(inside), false);
+    assert.throws(() => v.value(), /is not loaded: await prefetch/);
+    await b.prefetch([inside]);
+    assert.equal(b.isCached(inside), true);
+    assert.equal(v.value(), undefined);
+    v.update(5);
+    assert.equal(v.value(), 5);
+    await assert.rejects(b.prefetch([outside]), /outside this backend's range \[0, 63\]/);
+    assert.throws(() => b.getListState(new ListStateDescriptor('v')), /'v' is a value state; it cannot be used as a list state/);
+    assert.throws(() => v.update((() => 1) as unknown as number), TypeError);
+    assert.equal(v.value(), 5, 'a failed update leaves the value unchanged');
+  } finally {
+    await b.dispose();
+  }
+});
+
+test('values are copied on write: mutating an object after update does not reach a checkpoint', async () => {
+  const b = await open(1 << 20);
+  try {
+    const v = b.getState(new ValueStateDescriptor<{ n: number }>('v'));
+    await b.prefetch(['k']);
+    b.setCurrentKey('k');
+    const obj = { n: 1 };
+    v.update(obj);
+    const snap = b.snapshotSync(1);
+    obj.n = 2; // mutated without update
+    v.update({ n: 3 }); // written after the barrier
+    const restored = await restoreInto(snap, 1 << 20);
+    try {
+      const rv = restored.getState(new ValueStateDescriptor<{ n: number }>('v'));
+      await restored.prefetch(['k']);
+      restored.setCurrentKey('k');
+      assert.deepEqual(rv.value(), { n: 1 });
+    } finally {
+      await restored.dispose();
+    }
+  } finally {
+    await b.dispose();
+  }
+});
+
+test('open deletes a directory an earlier backend left, and refuses a foreign non-empty one', async () => {
+  const dir = freshDir();
+  const options = { dir, maxParallelism: MAX_PARALLELISM, keyGroupRange: ALL_GROUPS, cacheBytes: 1 << 20 };
+  const first = await KeyedStateBackend.open(options);
+  const v = first.getState(new ValueStateDescriptor<number>('v'));
+  await first.prefetch(['k']);
+  first.setCurrentKey('k');
+  v.update(1);
+  await first.snapshotSync(1).discard(); // the value is now in RocksDB
+  await first.close(); // a crash: the directory stays
+  writeFileSync(path.join(dir, 'leftover.txt'), 'from the earlier attempt');
+  const second = await KeyedStateBackend.open(options);
+  try {
+    assert.equal(existsSync(path.join(dir, 'leftover.txt')), false, 'the old directory was deleted');
+    await second.prefetch(['k']);
+    second.setCurrentKey('k');
+    assert.equal(second.getState(new ValueStateDescriptor<number>('v')).value(), undefined);
+  } finally {
+    await second.dispose();
+  }
+  assert.equal(existsSync(dir), false);
+  const foreign = freshDir();
+  mkdirSync(foreign);
+  writeFileSync(path.join(foreign, 'precious.txt'), 'keep me');
+  await assert.rejects(
+    KeyedStateBackend.open({ ...options, dir: foreign }),
+    /is not empty and was not created by a state backend; refusing to delete it/,
+  );
+  assert.equal(readFileSync(path.join(foreign, 'precious.txt'), 'utf8'), 'keep me');
+});
+
+test('a batch found cached through isCached stays cached while it is processed, even as writes evict', async () => {
+  // 16 keys of 300-700 bytes each, in a cache of about 10 keys.
+  const b = await open(6 * 1024);
+  try {
+    const value = b.getState(new ValueStateDescriptor<string>('v'));
+    const model = new Map<number, string>();
+    let x = 7;
+    const next = (): number => Math.floor((x = (x * 1103515245 + 12345) % 2147483648) / 65536) % 16;
+    let skipped = 0;
+    for (let round = 0; round < 400; round++) {
+      const batch = Array.from({ length: 4 }, next);
+      // The operator's pattern: await only when some key is cold.
+      if (!batch.every((k) => b.isCached(k))) await b.prefetch(batch);
+      else skipped++;
+      for (const [i, k] of batch.entries()) {
+        b.setCurrentKey(k);
+        assert.equal(value.value(), model.get(k));
+        // Writes evict; the keys after the first are often clean (a barrier wrote them), so an
+        // unprotected one would be dropped rather than kept in flight.
+        if (i === 0 || next() < 4) {
+          const v = `${round}:${'y'.repeat(300 + ((round * 37) % 400))}`;
+          value.update(v);
+          model.set(k, v);
+        }
+      }
+      if (round % 5 === 0) await b.snapshotSync(round).discard();
+    }
+    assert.ok(skipped > 10, `batches all cached: ${skipped}`);
+    assert.ok(b.stats().evictions > 100, `evictions ${b.stats().evictions}`);
+    const keys = Array.from(model.keys());
+    await b.prefetch(keys);
+    for (const k of keys) {
+      b.setCurrentKey(k);
+      assert.equal(value.value(), model.get(k));
+    }
+  } finally {
+    await b.dispose();
+  }
+});
+
+test('descriptors validate their arguments (API contract)', () => {
+  assert.throws(() => new ValueStateDescriptor(''), /non-empty string/);
+  assert.throws(() => new ValueStateDescriptor('v', { ttl: { ttlMs: 0 } }), /ttl.ttlMs must be a positive finite number/);
+  assert.throws(
+    () => new ValueStateDescriptor('v', { ttl: { ttlMs: 5, updateType: 'Never' as 'OnReadAndWrite' } }),
+    /ttl.updateType must be 'OnCreateAndWrite' or 'OnReadAndWrite'/,
+  );
+  assert.deepEqual(new ListStateDescriptor('l', { ttl: { ttlMs: 5 } }).ttl, { ttlMs: 5, updateType: 'OnCreateAndWrite' });
+  assert.throws(() => new ReducingStateDescriptor<number>('r', 5 as unknown as (a: number, b: number) => number), /needs a reduce function/);
+  const richFunction = {
+    factor: 10,
+    reduce(a: number, b: number): number {
+      return a * this.factor + b;
+    },
+  };
+  const rich = new ReducingStateDescriptor<number>('r', richFunction);
+  assert.equal(rich.reduceFunction(1, 2), 12);
+  assert.throws(
+    () => new AggregatingStateDescriptor('a', { createAccumulator: () => 0, add: (v: number, a: number) => a + v } as never),
+    /needs an aggregate function with createAccumulator, add and getResult/,
+  );
+  assert.equal(new MapStateDescriptor('m').kind, 'map');
+});

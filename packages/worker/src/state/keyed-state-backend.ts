@@ -1,0 +1,777 @@
+/**
+ * The RocksDB keyed-state backend of one operator instance (Flink's
+ * EmbeddedRocksDBStateBackend, reduced to what Eddy needs): keyed state in a local RocksDB
+ * database under a write-behind object cache, full asynchronous snapshots, and restore with
+ * key-group filtering for rescaling.
+ *
+ * How the pieces fit:
+ * - State accessors are synchronous. {@link KeyedStateBackend.prefetch} loads the state of a batch
+ *   of keys (one `getMany` for value and list states, a prefix scan per key for map states) into
+ *   the cache before their records are processed; touching a key that is not cached throws.
+ *   Invariant: a cached key entry holds that key's complete state for every registered state (a
+ *   state registered after the entry was loaded is new, hence empty for it), which is why
+ *   {@link KeyedStateBackend.restore} must run before any key is loaded.
+ * - Writes change the cache and mark entries dirty. When the cache's estimated size passes
+ *   `cacheBytes`, a clock (second-chance) hand evicts entries; evicted dirty entries are written in
+ *   one batch and stay readable (an "in flight" overlay) until that batch has landed.
+ * - A barrier ({@link KeyedStateBackend.snapshotSync}) costs O(1): it closes the current dirty
+ *   generation instead of copying it. The entries of a closed generation are captured (their
+ *   barrier-time values referenced) lazily, copy-on-write style: by the first state access after
+ *   the barrier, by eviction, or by the snapshot's queued task, which writes them in slices so the
+ *   event loop keeps running.
+ * - Every store operation (batches, prefetch reads, restore, the snapshot iterator) runs through one
+ *   serial queue, so a read never overtakes a write queued before it and the snapshot iterator,
+ *   opened in the queue right after the barrier's batch, sees exactly the state at the barrier.
+ */
+
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  AggregatingState,
+  AggregatingStateDescriptor,
+  KeyedStateStore,
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ReducingState,
+  ReducingStateDescriptor,
+  StateDescriptor,
+  ValueState,
+  ValueStateDescriptor,
+} from '@eddy/api';
+import { assignToKeyGroup, type KeyGroupRange } from '@eddy/common';
+import { cacheKeyOf, encodeKey, keyGroupOf, prefixEnd, readStateId, storedKey, withStateId, type CacheKey } from './key-layout.js';
+import { CapturedWrites, KeyEntry, ListSlot, MapSlot, materialize, SingleSlot, type Slot } from './key-entry.js';
+import {
+  RocksAggregatingState,
+  RocksListState,
+  RocksMapState,
+  RocksReducingState,
+  RocksValueState,
+  type StateHost,
+} from './keyed-states.js';
+import { openRocksDbStore, type KvStore, type KvWriteOp } from './rocksdb-store.js';
+import { readSnapshotFile, writeSnapshotFile, type SnapshotHeader } from './snapshot-file.js';
+import { StateRegistry, type RegisteredState, type StateTableRow } from './state-registry.js';
+import { expiredEntryFilter } from './value-format.js';
+
+/** Options of a {@link KeyedStateBackend}. */
+export interface KeyedStateBackendOptions {
+  /**
+   * Working directory of the RocksDB instance, used by this backend alone. Like Flink's instance
+   * path it is ephemeral: a leftover of an earlier attempt is deleted when the backend opens (never
+   * reused), and {@link KeyedStateBackend.dispose} deletes it. Give each operator instance and
+   * attempt its own directory.
+   */
+  readonly dir: string;
+  /** The job's max parallelism (number of key groups), 1..32768. */
+  readonly maxParallelism: number;
+  /** Key groups this instance owns, inclusive. Records of other key groups are rejected. */
+  readonly keyGroupRange: KeyGroupRange;
+  /**
+   * Bound of the object cache in bytes, estimated from encoded sizes plus per-object overhead.
+   * The current key and the keys asked for since the previous {@link KeyedStateBackend.prefetch}
+   * call (by it, by the latest one, or through {@link KeyedStateBackend.isCached}) are never
+   * evicted, so batches larger than the cache overshoot it while they are processed.
+   */
+  readonly cacheBytes: number;
+  /** TTL clock in epoch ms. Default `Date.now`; tests inject their own. */
+  readonly clock?: () => number;
+  /** RocksDB block cache bytes. Default 8 MiB. */
+  readonly blockCacheBytes?: number;
+}
+
+/** A snapshot file to restore from, with the SHA-256 recorded when it was written. */
+export interface SnapshotFileRef {
+  readonly file: string;
+  /** Hex SHA-256 of the file, as returned by {@link KeyedStateSnapshot.writeTo}. */
+  readonly sha256: string;
+}
+
+/** What {@link KeyedStateSnapshot.writeTo} produced. */
+export interface KeyedStateSnapshotResult {
+  /** Size of the file in bytes. */
+  readonly bytes: number;
+  /** Hex SHA-256 of the file; keep it in the checkpoint metadata and pass it to restore. */
+  readonly sha256: string;
+  /** Key groups the file covers (this backend's range). */
+  readonly keyGroups: KeyGroupRange;
+  /** Entries written (MapState entries count one each). */
+  readonly records: number;
+}
+
+/**
+ * The asynchronous part of a snapshot, returned by {@link KeyedStateBackend.snapshotSync}. It
+ * reads a RocksDB snapshot pinned at the barrier, so processing may go on while it is written.
+ * Call exactly one of `writeTo` or `discard`; until then the pinned snapshot holds disk space.
+ */
+export interface KeyedStateSnapshot {
+  readonly checkpointId: number;
+  /**
+   * Streams every live entry, in key-group order, into `file` (see snapshot-file.ts), fsyncs it
+   * and resolves with its size and checksum. Expired TTL entries are left out.
+   * @throws Error when called twice or after discard, or when the store or the file fails (the
+   *   partial file is deleted).
+   */
+  writeTo(file: string): Promise<KeyedStateSnapshotResult>;
+  /** Releases the pinned snapshot without writing. Idempotent. */
+  discard(): Promise<void>;
+}
+
+/** Counters for metrics and tests. */
+export interface KeyedStateBackendStats {
+  /** Keys in the cache. */
+  readonly cachedKeys: number;
+  /** Estimated cache size in bytes. */
+  readonly cachedBytes: number;
+  /** Keys with changes not yet captured for a write (an upper bound while a barrier is being written). */
+  readonly dirtyKeys: number;
+  /** Evicted keys whose write batch has not landed yet. */
+  readonly inFlightKeys: number;
+  /** Keys evicted so far. */
+  readonly evictions: number;
+  /** Keys loaded from the store by prefetch so far. */
+  readonly loads: number;
+}
+
+/** Marks a directory as a backend's own, safe to delete when a new backend opens it. */
+const DIR_MARKER = '.eddy-keyed-state';
+/** Fraction of `cacheBytes` the eviction hand frees down to, so evictions come in batches. */
+const EVICT_TO = 0.9;
+/** Keys per `getMany` call; several run in parallel on libuv's thread pool. */
+const GET_CHUNK = 256;
+/** Map-state prefix scans run at once during a prefetch. */
+const SCAN_CONCURRENCY = 16;
+/** Restore writes a batch once it holds this many bytes. */
+const RESTORE_BATCH_BYTES = 4 << 20;
+
+/** The dirty entries of one barrier, until all of them are captured and written. */
+interface BarrierCapture {
+  readonly seq: number;
+  readonly generation: number;
+  readonly entries: Set<KeyEntry>;
+  /** Captured and not yet written. */
+  captured: CapturedWrites;
+}
+
+/** Entries captured per slice of a barrier's write; the event loop runs between slices. */
+const BARRIER_SLICE = 16384;
+
+interface PendingKey {
+  readonly key: unknown;
+  readonly cacheKey: CacheKey;
+  readonly keyGroup: number;
+  readonly keyBytes: Buffer;
+}
+
+function describeKey(key: unknown): string {
+  try {
+    const s = typeof key === 'bigint' ? `${key}n` : JSON.stringify(key);
+    return s === undefined ? String(key) : s.length > 100 ? `${s.slice(0, 100)}…` : s;
+  } catch {
+    return String(key);
+  }
+}
+
+function checkOptions(o: KeyedStateBackendOptions): void {
+  if (!Number.isInteger(o.maxParallelism) || o.maxParallelism < 1 || o.maxParallelism > 32768)
+    throw new RangeError(`maxParallelism must be an integer in [1, 32768], got ${o.maxParallelism}`);
+  const { start, end } = o.keyGroupRange;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end >= o.maxParallelism)
+    throw new RangeError(`keyGroupRange [${start}, ${end}] is not a non-empty range within [0, ${o.maxParallelism - 1}]`);
+  if (!(o.cacheBytes > 0)) throw new RangeError(`cacheBytes must be positive, got ${o.cacheBytes}`);
+}
+
+/**
+ * Keyed state of one operator instance, stored in RocksDB. Not safe for concurrent use by two
+ * operators; calls from one operator may overlap (prefetch of the next batch while processing).
+ */
+export class KeyedStateBackend implements KeyedStateStore {
+  private readonly registry = new StateRegistry();
+  private readonly cache = new Map<CacheKey, KeyEntry>();
+  /** Evicted entries whose data is in a batch that has not landed: still the truth for their key. */
+  private readonly inFlight = new Map<CacheKey, KeyEntry>();
+  /** Dirty entries of the current generation. */
+  private dirty = new Set<KeyEntry>();
+  /** Generation of dirty entries; every barrier closes one. */
+  private generation = 1;
+  /** Closed generations whose entries are not all captured yet. */
+  private readonly barriers = new Map<number, BarrierCapture>();
+  private cachedBytes = 0;
+  private current: KeyEntry | undefined;
+  private currentKey: unknown;
+  private hasCurrentKey = false;
+  /** Incremented per prefetch call; entries of the latest two are protected from eviction. */
+  private epoch = 0;
+  /** Epoch at which the hand found nothing more to evict (don't rescan until the next prefetch). */
+  private evictionStuckAt = -1;
+  private seq = 0;
+  private landedSeq = 0;
+  /**
+   * False while every key with data in the store is also in the cache (nothing was evicted or
+   * restored yet): a key that is not cached then has no state, and prefetch needs no reads.
+   */
+  private storeHasUncachedKeys = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private failure: unknown;
+  private closed = false;
+  private evictions = 0;
+  private loads = 0;
+  private readonly clock: () => number;
+  private readonly range: KeyGroupRange;
+
+  private readonly host: StateHost = {
+    entry: () => this.currentEntry(),
+    now: () => this.clock(),
+    changed: (entry, delta) => this.changed(entry, delta),
+  };
+
+  /**
+   * Wraps an open store; most callers want {@link KeyedStateBackend.open}.
+   * @throws RangeError for invalid options.
+   */
+  constructor(
+    private readonly options: KeyedStateBackendOptions,
+    private readonly store: KvStore,
+  ) {
+    checkOptions(options);
+    this.clock = options.clock ?? Date.now;
+    this.range = { start: options.keyGroupRange.start, end: options.keyGroupRange.end };
+  }
+
+  /**
+   * Opens a backend on a fresh RocksDB database in `options.dir`. A directory left by an earlier
+   * backend (it holds the marker file this method writes) is deleted first; any other non-empty
+   * directory is refused, so a misconfigured path never loses unrelated files.
+   * @throws RangeError for invalid options; Error for a non-empty foreign directory; the
+   *   binding's error if RocksDB cannot open.
+   */
+  static async open(options: KeyedStateBackendOptions): Promise<KeyedStateBackend> {
+    checkOptions(options);
+    const dir = path.resolve(options.dir);
+    const existing: string[] = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    if (existing.length > 0) {
+      if (!existing.includes(DIR_MARKER))
+        throw new Error(`state directory '${dir}' is not empty and was not created by a state backend; refusing to delete it`);
+      await rm(dir, { recursive: true, force: true });
+    }
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, DIR_MARKER), 'working directory of an Eddy keyed-state backend; deleted on dispose\n');
+    const store = await openRocksDbStore(dir, { blockCacheBytes: options.blockCacheBytes });
+    return new KeyedStateBackend(options, store);
+  }
+
+  /** The key groups this backend owns. */
+  get keyGroupRange(): KeyGroupRange {
+    return this.range;
+  }
+
+  // ---- current key and state objects --------------------------------------------------------
+
+  /**
+   * Makes `key` the key that state objects read and write. Cheap: one map lookup. The key's state
+   * must be cached ({@link prefetch}) before a state object is used.
+   */
+  setCurrentKey(key: unknown): void {
+    this.currentKey = key;
+    this.hasCurrentKey = true;
+    const cacheKey = cacheKeyOf(key);
+    const entry = this.cache.get(cacheKey) ?? this.reinstate(cacheKey);
+    if (entry !== undefined) entry.referenced = true;
+    this.current = entry;
+  }
+
+  /** The key set by {@link setCurrentKey}, `undefined` before. */
+  getCurrentKey(): unknown {
+    return this.currentKey;
+  }
+
+  /**
+   * True when `key`'s state is in memory, so accessing it needs no {@link prefetch}. A key
+   * reported cached is protected like a prefetched one: it stays cached until the next-but-one
+   * prefetch call, so a caller may check a whole batch and skip the await when all are hot.
+   */
+  isCached(key: unknown): boolean {
+    const cacheKey = cacheKeyOf(key);
+    const entry = this.cache.get(cacheKey) ?? this.reinstate(cacheKey);
+    if (entry === undefined) return false;
+    entry.epoch = this.epoch;
+    entry.referenced = true;
+    return true;
+  }
+
+  /** The current key's entry, called by every state access before it reads or changes a slot. */
+  private currentEntry(): KeyEntry {
+    let entry = this.current;
+    if (entry === undefined) {
+      if (!this.hasCurrentKey) throw new Error('no current key: call setCurrentKey before using keyed state');
+      // The key may have been loaded since setCurrentKey.
+      this.setCurrentKey(this.currentKey);
+      entry = this.current;
+      if (entry === undefined)
+        throw new Error(
+          `keyed state of key ${describeKey(this.currentKey)} is not loaded: await prefetch([key]) before accessing it`,
+        );
+    }
+    // Copy-on-write: the entry still holds a barrier's state; capture it before it changes.
+    if (entry.dirty && entry.dirtyGen !== this.generation) this.captureForBarrier(entry);
+    return entry;
+  }
+
+  /** Captures an entry dirty in a closed generation into that barrier's writes. */
+  private captureForBarrier(entry: KeyEntry): void {
+    const barrier = this.barriers.get(entry.dirtyGen);
+    // Invariant: a dirty entry of a closed generation has its barrier pending.
+    if (barrier === undefined) throw new Error(`internal: no pending barrier for generation ${entry.dirtyGen}`);
+    this.capture(entry, barrier.captured);
+    entry.pendingSeq = barrier.seq;
+  }
+
+  /** @throws Error when the name is used by a state of another kind. */
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T> {
+    return new RocksValueState<T>(this.host, this.register(descriptor));
+  }
+
+  /** @throws Error when the name is used by a state of another kind. */
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T> {
+    return new RocksListState<T>(this.host, this.register(descriptor));
+  }
+
+  /** @throws Error when the name is used by a state of another kind. */
+  getMapState<UK, UV>(descriptor: MapStateDescriptor<UK, UV>): MapState<UK, UV> {
+    return new RocksMapState<UK, UV>(this.host, this.register(descriptor));
+  }
+
+  /** @throws Error when the name is used by a state of another kind. */
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T> {
+    const state = this.register(descriptor);
+    return new RocksReducingState<T>(this.host, state, descriptor.reduceFunction);
+  }
+
+  /** @throws Error when the name is used by a state of another kind. */
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT> {
+    const state = this.register(descriptor);
+    return new RocksAggregatingState<IN, ACC, OUT>(this.host, state, descriptor.aggregateFunction);
+  }
+
+  private register(descriptor: StateDescriptor): RegisteredState {
+    this.checkUsable();
+    return this.registry.registerDescriptor(descriptor);
+  }
+
+  // ---- cache ----------------------------------------------------------------------------------
+
+  private changed(entry: KeyEntry, delta: number): void {
+    entry.size += delta;
+    if (entry.cached) this.cachedBytes += delta;
+    // State objects call currentEntry() before changing a slot, so a dirty entry here is of the
+    // current generation.
+    if (!entry.dirty) {
+      entry.dirty = true;
+      entry.dirtyGen = this.generation;
+      this.dirty.add(entry);
+    }
+    if (this.cachedBytes > this.options.cacheBytes && this.evictionStuckAt !== this.epoch) this.evict();
+  }
+
+  /** Moves an in-flight entry back into the cache (its data is newer than the store's). */
+  private reinstate(cacheKey: CacheKey): KeyEntry | undefined {
+    const entry = this.inFlight.get(cacheKey);
+    if (entry === undefined) return undefined;
+    this.inFlight.delete(cacheKey);
+    this.cache.set(cacheKey, entry);
+    entry.cached = true;
+    this.cachedBytes += entry.size;
+    return entry;
+  }
+
+  private install(entry: KeyEntry): void {
+    entry.epoch = this.epoch;
+    entry.referenced = true;
+    entry.cached = true;
+    this.cache.set(entry.cacheKey, entry);
+    this.cachedBytes += entry.size;
+  }
+
+  /**
+   * Captures an entry's unwritten changes (references only, see key-entry.ts) and marks it
+   * clean. The caller removes it from its dirty set.
+   */
+  private capture(entry: KeyEntry, out: CapturedWrites): void {
+    let delta = 0;
+    const { slots, keyGroup, key } = entry;
+    for (let id = 0; id < slots.length; id++) {
+      const slot = slots[id];
+      if (slot === undefined || !slot.dirty) continue;
+      const stateId = this.registry.byId(id)!.idBytes;
+      if (slot.type === 'map') delta += slot.capture(out, keyGroup, stateId, key);
+      else slot.capture(out, keyGroup, stateId, key);
+      if (slot.vacant) slots[id] = undefined;
+    }
+    entry.size += delta;
+    if (entry.cached) this.cachedBytes += delta;
+    entry.dirty = false;
+  }
+
+  /** Second-chance eviction down to {@link EVICT_TO} of the bound; writes evicted dirty entries in one batch. */
+  private evict(): void {
+    const target = this.options.cacheBytes * EVICT_TO;
+    const captured = new CapturedWrites();
+    const seq = this.seq + 1;
+    let budget = this.cache.size * 2;
+    for (const [cacheKey, entry] of this.cache) {
+      if (this.cachedBytes <= target || budget-- <= 0) break;
+      if (entry === this.current || entry.epoch >= this.epoch - 1 || entry.referenced) {
+        entry.referenced = false;
+        // Second chance: to the back of the clock (a Map iterates in insertion order).
+        this.cache.delete(cacheKey);
+        this.cache.set(cacheKey, entry);
+        continue;
+      }
+      if (entry.dirty) {
+        if (entry.dirtyGen !== this.generation) this.captureForBarrier(entry);
+        else {
+          this.capture(entry, captured);
+          this.dirty.delete(entry);
+          entry.pendingSeq = seq;
+        }
+      }
+      this.cache.delete(cacheKey);
+      entry.cached = false;
+      this.cachedBytes -= entry.size;
+      this.evictions++;
+      this.storeHasUncachedKeys = true;
+      if (entry.pendingSeq > this.landedSeq) this.inFlight.set(cacheKey, entry);
+    }
+    if (this.cachedBytes > target) this.evictionStuckAt = this.epoch;
+    if (captured.length > 0) {
+      this.seq = seq;
+      this.write(captured, seq).catch(() => undefined); // a failure is sticky: the next queued call reports it
+    }
+  }
+
+  // ---- the store queue ------------------------------------------------------------------------
+
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.failure !== undefined) throw new Error('the state backend failed earlier', { cause: this.failure });
+      return op();
+    };
+    const result = this.queue.then(run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Queues a write batch with sequence number `seq`; in-flight entries it carries leave the overlay once it landed. */
+  private write(captured: CapturedWrites, seq: number): Promise<void> {
+    return this.enqueue(async () => {
+      await this.writeNow(materialize(captured));
+      this.landed(seq);
+    });
+  }
+
+  private async writeNow(ops: KvWriteOp[]): Promise<void> {
+    try {
+      await this.store.writeBatch(ops);
+    } catch (err) {
+      // Lost writes cannot be retried safely (later batches may already depend on them).
+      this.failure ??= err;
+      throw err;
+    }
+  }
+
+  private landed(seq: number): void {
+    this.landedSeq = seq;
+    for (const [cacheKey, entry] of this.inFlight) if (entry.pendingSeq <= seq) this.inFlight.delete(cacheKey);
+  }
+
+  private checkUsable(): void {
+    if (this.closed) throw new Error('the state backend is closed');
+    if (this.failure !== undefined) throw new Error('the state backend failed earlier', { cause: this.failure });
+  }
+
+  // ---- prefetch -------------------------------------------------------------------------------
+
+  /**
+   * Loads the state of `keys` (all registered states) into the cache, so that the following
+   * synchronous state accesses for them hit memory. Keys already cached are only marked as
+   * recently used. The keys of this call and of the previous one are not evicted.
+   * @throws Error when a key's key group is outside this backend's range (a routing bug), when
+   *   a key cannot be encoded, or when the store failed.
+   */
+  async prefetch(keys: readonly unknown[]): Promise<void> {
+    this.checkUsable();
+    const epoch = ++this.epoch;
+    let pending: Map<CacheKey, PendingKey> | undefined;
+    for (const key of keys) {
+      const cacheKey = cacheKeyOf(key);
+      const cached = this.cache.get(cacheKey) ?? this.reinstate(cacheKey);
+      if (cached !== undefined) {
+        cached.epoch = epoch;
+        cached.referenced = true;
+        continue;
+      }
+      if (pending?.has(cacheKey)) continue;
+      const keyGroup = assignToKeyGroup(key, this.options.maxParallelism);
+      if (keyGroup < this.range.start || keyGroup > this.range.end)
+        throw new Error(
+          `key ${describeKey(key)} belongs to key group ${keyGroup}, outside this backend's range [${this.range.start}, ${this.range.end}]`,
+        );
+      const p: PendingKey = { key, cacheKey, keyGroup, keyBytes: encodeKey(key) };
+      // Nothing was ever evicted or restored: a key not cached has no state anywhere.
+      if (!this.storeHasUncachedKeys) this.install(new KeyEntry(p.key, p.cacheKey, p.keyGroup, p.keyBytes.length, this.registry.all().length));
+      else (pending ??= new Map()).set(cacheKey, p);
+    }
+    if (this.cachedBytes > this.options.cacheBytes) this.evict();
+    if (pending === undefined) return;
+    const states = this.registry.all().slice();
+    const loaded = await this.enqueue(() => this.load(Array.from(pending.values()), states));
+    for (const entry of loaded) {
+      // Another prefetch may have installed this key meanwhile, and its entry may have changed since.
+      const existing = this.cache.get(entry.cacheKey) ?? this.inFlight.get(entry.cacheKey);
+      if (existing !== undefined) {
+        existing.epoch = Math.max(existing.epoch, epoch);
+        continue;
+      }
+      this.install(entry);
+      entry.epoch = epoch;
+      this.loads++;
+    }
+    if (this.current === undefined && this.hasCurrentKey) this.current = this.cache.get(cacheKeyOf(this.currentKey));
+    if (this.cachedBytes > this.options.cacheBytes) {
+      this.evictionStuckAt = -1;
+      this.evict();
+    }
+  }
+
+  /** Reads the stored state of `pending` keys for `states`. Runs inside the queue. */
+  private async load(pending: PendingKey[], states: readonly RegisteredState[]): Promise<KeyEntry[]> {
+    const points = states.filter((s) => s.kind !== 'map');
+    const maps = states.filter((s) => s.kind === 'map');
+    const pointKeys: Buffer[] = [];
+    for (const p of pending) for (const s of points) pointKeys.push(storedKey(p.keyGroup, s.idBytes, p.keyBytes));
+    const gets: Array<Promise<Array<Buffer | undefined>>> = [];
+    for (let i = 0; i < pointKeys.length; i += GET_CHUNK) gets.push(this.store.getMany(pointKeys.slice(i, i + GET_CHUNK)));
+    const scans = new Array<Array<[Buffer, Buffer]>>(pending.length * maps.length);
+    let next = 0;
+    const scanWorker = async (): Promise<void> => {
+      while (next < scans.length) {
+        const i = next++;
+        const p = pending[Math.floor(i / maps.length)]!;
+        scans[i] = await this.scanPrefix(storedKey(p.keyGroup, maps[i % maps.length]!.idBytes, p.keyBytes));
+      }
+    };
+    const workers: Array<Promise<void>> = [];
+    for (let w = 0; w < Math.min(SCAN_CONCURRENCY, scans.length); w++) workers.push(scanWorker());
+    const [values] = await Promise.all([Promise.all(gets), Promise.all(workers)]);
+    const flat = values.flat();
+    const entries: KeyEntry[] = [];
+    for (let k = 0; k < pending.length; k++) {
+      const p = pending[k]!;
+      const entry = new KeyEntry(p.key, p.cacheKey, p.keyGroup, p.keyBytes.length, this.registry.all().length);
+      for (let j = 0; j < points.length; j++) {
+        const bytes = flat[k * points.length + j];
+        if (bytes === undefined) continue;
+        const s = points[j]!;
+        const slot: Slot = s.kind === 'list' ? new ListSlot(bytes) : new SingleSlot(bytes);
+        entry.slots[s.id] = slot;
+        entry.size += slot.size;
+      }
+      for (let j = 0; j < maps.length; j++) {
+        const pairs = scans[k * maps.length + j]!;
+        if (pairs.length === 0) continue;
+        const slot = new MapSlot(pairs);
+        entry.slots[maps[j]!.id] = slot;
+        entry.size += slot.size;
+      }
+      entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** All `[userKeyBytes, value]` pairs under a map-state prefix. */
+  private async scanPrefix(prefix: Buffer): Promise<Array<[Buffer, Buffer]>> {
+    const it = this.store.iterate({ gte: prefix, lt: prefixEnd(prefix) });
+    const out: Array<[Buffer, Buffer]> = [];
+    try {
+      for (let batch = await it.nextBatch(); batch !== undefined; batch = await it.nextBatch())
+        for (const [k, v] of batch) out.push([k.subarray(prefix.length), v]);
+    } finally {
+      await it.close();
+    }
+    return out;
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------------
+
+  /**
+   * The synchronous part of a checkpoint, called at the barrier. O(1): closes the current
+   * generation of dirty entries (they are captured lazily, see the module comment) and queues the
+   * barrier's write followed, right behind it, by the opening of a store iterator: the snapshot
+   * sees exactly the state at the barrier, whatever is written after this call.
+   * @throws Error when the backend is closed or failed.
+   */
+  snapshotSync(checkpointId: number): KeyedStateSnapshot {
+    this.checkUsable();
+    const seq = ++this.seq;
+    const barrier: BarrierCapture = { seq, generation: this.generation, entries: this.dirty, captured: new CapturedWrites() };
+    this.generation++;
+    this.dirty = new Set();
+    if (barrier.entries.size > 0) {
+      this.barriers.set(barrier.generation, barrier);
+    }
+    const header: SnapshotHeader = {
+      maxParallelism: this.options.maxParallelism,
+      keyGroups: this.range,
+      checkpointId,
+      snapshotTime: this.clock(),
+      states: this.registry.table(),
+    };
+    const iterator = this.enqueue(async () => {
+      if (barrier.entries.size > 0) await this.writeBarrier(barrier);
+      this.landed(seq);
+      // Synchronously after the batch landed, before any later queued write can run.
+      return this.store.iterate({});
+    });
+    iterator.catch(() => undefined); // reported by writeTo
+    let used = false;
+    return {
+      checkpointId,
+      writeTo: async (file: string): Promise<KeyedStateSnapshotResult> => {
+        if (used) throw new Error(`snapshot of checkpoint ${checkpointId} was already written or discarded`);
+        used = true;
+        if (this.closed) throw new Error('the state backend is closed');
+        const it = await iterator;
+        try {
+          const info = await writeSnapshotFile(file, header, () => it.nextBatch(), expiredEntryFilter(header.states, header.snapshotTime));
+          return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
+        } finally {
+          await it.close();
+        }
+      },
+      discard: async (): Promise<void> => {
+        if (used) return;
+        used = true;
+        const it = await iterator.catch(() => undefined);
+        await it?.close();
+      },
+    };
+  }
+
+  /** Captures what is left of a barrier's entries and writes it, one slice at a time. Runs in the queue. */
+  private async writeBarrier(barrier: BarrierCapture): Promise<void> {
+    let n = 0;
+    for (const entry of barrier.entries) {
+      if (entry.dirty && entry.dirtyGen === barrier.generation) {
+        this.capture(entry, barrier.captured);
+        entry.pendingSeq = barrier.seq;
+      }
+      if (++n % BARRIER_SLICE === 0 && barrier.captured.length > 0) {
+        const slice = barrier.captured;
+        barrier.captured = new CapturedWrites();
+        // Awaiting lets processing run; what it captures for this barrier lands in the next slice.
+        await this.writeNow(materialize(slice));
+      }
+    }
+    this.barriers.delete(barrier.generation);
+    if (barrier.captured.length > 0) await this.writeNow(materialize(barrier.captured));
+  }
+
+  /**
+   * Loads snapshot files (possibly written by several instances before rescaling), keeping only
+   * entries whose key group is in this backend's range and registering the state names they hold.
+   * Files whose key-group range does not intersect this backend's are skipped unread. Every file
+   * that is read is verified: header, record count in the trailer, SHA-256.
+   * @throws SnapshotFileError when a file is missing or fails verification; the store is then
+   *   emptied again (dispose the backend). Error when the backend already holds state or a file
+   *   was written with another max parallelism.
+   */
+  async restore(files: readonly SnapshotFileRef[]): Promise<void> {
+    this.checkUsable();
+    if (this.storeHasUncachedKeys || this.seq > 0 || this.cache.size > 0)
+      throw new Error('restore must run before any state is loaded or written');
+    this.storeHasUncachedKeys = true;
+    await this.enqueue(async () => {
+      try {
+        for (const ref of files) await this.restoreFile(ref);
+      } catch (err) {
+        await this.store.deleteRange({});
+        throw err;
+      }
+    });
+  }
+
+  private async restoreFile(ref: SnapshotFileRef): Promise<void> {
+    let idMap = new Map<number, Buffer>();
+    let ops: KvWriteOp[] = [];
+    let opBytes = 0;
+    const { start, end } = this.range;
+    await readSnapshotFile(
+      ref.file,
+      ref.sha256,
+      (header) => {
+        if (header.maxParallelism !== this.options.maxParallelism)
+          throw new Error(
+            `snapshot file '${ref.file}' was written with max parallelism ${header.maxParallelism}, this job has ${this.options.maxParallelism}`,
+          );
+        if (header.keyGroups.end < start || header.keyGroups.start > end) return false;
+        idMap = new Map(header.states.map((row: StateTableRow) => [row.id, this.registry.registerRestored(row).idBytes]));
+        return true;
+      },
+      async (records) => {
+        for (const [key, value] of records) {
+          const keyGroup = keyGroupOf(key);
+          if (keyGroup < start || keyGroup > end) continue;
+          const { id } = readStateId(key);
+          const local = idMap.get(id);
+          if (local === undefined) throw new Error(`snapshot file '${ref.file}' has an entry of state id ${id}, absent from its table`);
+          const stored = withStateId(key, local);
+          ops.push({ type: 'put', key: stored, value });
+          opBytes += stored.length + value.length;
+        }
+        if (opBytes >= RESTORE_BATCH_BYTES) {
+          await this.writeNow(ops);
+          ops = [];
+          opBytes = 0;
+        }
+      },
+    );
+    // Written only after the file verified completely; earlier batches are undone by the caller.
+    if (ops.length > 0) await this.writeNow(ops);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** Counters for metrics and tests. */
+  stats(): KeyedStateBackendStats {
+    return {
+      cachedKeys: this.cache.size,
+      cachedBytes: this.cachedBytes,
+      dirtyKeys: this.dirty.size + Array.from(this.barriers.values(), (b) => b.entries.size).reduce((a, b) => a + b, 0),
+      inFlightKeys: this.inFlight.size,
+      evictions: this.evictions,
+      loads: this.loads,
+    };
+  }
+
+  /**
+   * Waits for queued store operations and closes the store. Unwritten cache changes are dropped:
+   * the working directory is ephemeral, checkpoints are what survives. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.store.close();
+  }
+
+  /** {@link close}, then deletes the working directory. */
+  async dispose(): Promise<void> {
+    await this.close();
+    await rm(path.resolve(this.options.dir), { recursive: true, force: true });
+  }
+}

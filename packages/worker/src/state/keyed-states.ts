@@ -1,0 +1,436 @@
+/**
+ * The state objects user functions get (ValueState, ListState, MapState, ReducingState,
+ * AggregatingState). They are thin views: every call resolves the current key's cached entry
+ * through a {@link StateHost} and works on its slot synchronously. Writes encode the value at
+ * once (see key-entry.ts) and report the entry as changed, which marks it dirty for the next
+ * flush or checkpoint.
+ *
+ * TTL (Flink's StateTtlConfig with NeverReturnExpired): an expired value reads as absent and is
+ * removed on that read; `OnReadAndWrite` restarts the time-to-live on reads that return a value.
+ */
+
+import type {
+  AggregateFunction,
+  AggregatingState,
+  ListState,
+  MapState,
+  ReducingState,
+  ValueState,
+} from '@eddy/api';
+import { cacheKeyOf, encodeKey, type CacheKey } from './key-layout.js';
+import { ListSlot, MapCell, MapSlot, SingleSlot, SLOT_OVERHEAD, type KeyEntry } from './key-entry.js';
+import type { RegisteredState } from './state-registry.js';
+import { encodeSingle, estimateSingleSize, isExpired, isPrimitive, NO_TIME, withWriteTime } from './value-format.js';
+
+/** What state objects need from the backend. */
+export interface StateHost {
+  /** The current key's entry. @throws Error when no key is set or its state is not loaded. */
+  entry(): KeyEntry;
+  /** The TTL clock, epoch ms. */
+  now(): number;
+  /** Records that `entry` changed: marks it dirty and adds `sizeDelta` to its estimated size. */
+  changed(entry: KeyEntry, sizeDelta: number): void;
+}
+
+/** The write time to store with a new value: now for TTL states, none otherwise. */
+function writeTime(host: StateHost, state: RegisteredState): number {
+  return state.ttlMs > 0 ? host.now() : NO_TIME;
+}
+
+/**
+ * A value's encoded form and estimated size for a slot: objects are encoded now (a later mutation
+ * of the caller's object must not reach a checkpoint), primitives are kept as they are.
+ * @throws TypeError for values the codec cannot serialize.
+ */
+function prepare(value: unknown, time: number): { bytes: Buffer | undefined; size: number } {
+  if (isPrimitive(value)) return { bytes: undefined, size: SLOT_OVERHEAD + estimateSingleSize(value, time) };
+  const bytes = encodeSingle(value, time);
+  return { bytes, size: SLOT_OVERHEAD + bytes.length };
+}
+
+/** The bytes of a slot or cell after its write time changed to `now`, `undefined` for primitives. */
+function restamp(bytes: Buffer | undefined, value: unknown, now: number): Buffer | undefined {
+  if (bytes !== undefined) return withWriteTime(bytes, now);
+  return isPrimitive(value) ? undefined : encodeSingle(value, now);
+}
+
+/** Shared by the three single-value states. */
+abstract class SingleValueStateBase {
+  constructor(
+    protected readonly host: StateHost,
+    protected readonly state: RegisteredState,
+  ) {}
+
+  /** The live slot of the current key, honouring TTL; `undefined` when absent or expired. */
+  protected read(entry: KeyEntry): SingleSlot | undefined {
+    const slot = entry.slots[this.state.id] as SingleSlot | undefined;
+    if (slot === undefined || !slot.present) return undefined;
+    const { ttlMs } = this.state;
+    if (ttlMs > 0) {
+      const now = this.host.now();
+      if (isExpired(slot.writeTime, ttlMs, now)) {
+        this.remove(entry, slot);
+        return undefined;
+      }
+      if (this.state.refreshOnRead) {
+        slot.bytes = restamp(slot.bytes, slot.value, now);
+        slot.writeTime = now;
+        slot.dirty = true;
+        this.host.changed(entry, 0);
+      }
+    }
+    return slot;
+  }
+
+  protected write(entry: KeyEntry, value: unknown): void {
+    // Prepare first: an unserializable value must leave the state unchanged.
+    const time = writeTime(this.host, this.state);
+    const { bytes, size } = prepare(value, time);
+    let slot = entry.slots[this.state.id] as SingleSlot | undefined;
+    if (slot === undefined) {
+      slot = new SingleSlot(undefined);
+      entry.slots[this.state.id] = slot;
+    }
+    const delta = size - slot.size;
+    slot.present = true;
+    slot.value = value;
+    slot.bytes = bytes;
+    slot.writeTime = time;
+    slot.size = size;
+    slot.dirty = true;
+    this.host.changed(entry, delta);
+  }
+
+  protected remove(entry: KeyEntry, slot: SingleSlot): void {
+    if (!slot.present) return;
+    const before = slot.size;
+    slot.present = false;
+    slot.value = undefined;
+    slot.bytes = undefined;
+    slot.size = 0;
+    slot.dirty = true;
+    this.host.changed(entry, -before);
+  }
+
+  clear(): void {
+    const entry = this.host.entry();
+    const slot = entry.slots[this.state.id] as SingleSlot | undefined;
+    if (slot !== undefined) this.remove(entry, slot);
+  }
+}
+
+/** Flink's ValueState. */
+export class RocksValueState<T> extends SingleValueStateBase implements ValueState<T> {
+  value(): T | undefined {
+    return this.read(this.host.entry())?.get() as T | undefined;
+  }
+
+  update(value: T | undefined): void {
+    if (value === undefined) this.clear();
+    else this.write(this.host.entry(), value);
+  }
+}
+
+/** Flink's ReducingState. */
+export class RocksReducingState<T> extends SingleValueStateBase implements ReducingState<T> {
+  constructor(
+    host: StateHost,
+    state: RegisteredState,
+    private readonly reduce: (a: T, b: T) => T,
+  ) {
+    super(host, state);
+  }
+
+  get(): T | undefined {
+    return this.read(this.host.entry())?.get() as T | undefined;
+  }
+
+  add(value: T): void {
+    const entry = this.host.entry();
+    const slot = this.read(entry);
+    this.write(entry, slot === undefined ? value : this.reduce(slot.get() as T, value));
+  }
+}
+
+/** Flink's AggregatingState. */
+export class RocksAggregatingState<IN, ACC, OUT> extends SingleValueStateBase implements AggregatingState<IN, OUT> {
+  constructor(
+    host: StateHost,
+    state: RegisteredState,
+    private readonly fn: AggregateFunction<IN, ACC, OUT>,
+  ) {
+    super(host, state);
+  }
+
+  get(): OUT | undefined {
+    const slot = this.read(this.host.entry());
+    return slot === undefined ? undefined : this.fn.getResult(slot.get() as ACC);
+  }
+
+  add(value: IN): void {
+    const entry = this.host.entry();
+    const slot = this.read(entry);
+    const acc = slot === undefined ? this.fn.createAccumulator() : (slot.get() as ACC);
+    this.write(entry, this.fn.add(value, acc));
+  }
+}
+
+/** Flink's ListState. */
+export class RocksListState<T> implements ListState<T> {
+  constructor(
+    private readonly host: StateHost,
+    private readonly state: RegisteredState,
+  ) {}
+
+  private slot(entry: KeyEntry): ListSlot | undefined {
+    return entry.slots[this.state.id] as ListSlot | undefined;
+  }
+
+  get(): T[] {
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    if (slot === undefined) return [];
+    const { items, elements, times } = slot.parts();
+    const { ttlMs } = this.state;
+    if (ttlMs > 0 && items.length > 0) {
+      const now = this.host.now();
+      let expired = 0;
+      for (const t of times) if (isExpired(t, ttlMs, now)) expired++;
+      if (expired > 0 || this.state.refreshOnRead) {
+        const keepItems: unknown[] = [];
+        const keepElements: Buffer[] = [];
+        const keepTimes: number[] = [];
+        for (let i = 0; i < items.length; i++) {
+          if (isExpired(times[i]!, ttlMs, now)) continue;
+          keepItems.push(items[i]);
+          keepElements.push(this.state.refreshOnRead ? withWriteTime(elements[i]!, now) : elements[i]!);
+          keepTimes.push(this.state.refreshOnRead ? now : times[i]!);
+        }
+        this.host.changed(entry, slot.replace(keepItems, keepElements, keepTimes));
+        return keepItems.slice() as T[];
+      }
+    }
+    return items.slice() as T[];
+  }
+
+  add(value: T): void {
+    const entry = this.host.entry();
+    const time = writeTime(this.host, this.state);
+    const element = encodeSingle(value, time);
+    let slot = this.slot(entry);
+    if (slot === undefined) {
+      slot = new ListSlot(undefined);
+      entry.slots[this.state.id] = slot;
+    }
+    this.host.changed(entry, slot.append(value, element, time));
+  }
+
+  addAll(values: Iterable<T>): void {
+    const items = Array.from(values);
+    if (items.length === 0) return;
+    const entry = this.host.entry();
+    const time = writeTime(this.host, this.state);
+    const elements = items.map((v) => encodeSingle(v, time));
+    let slot = this.slot(entry);
+    if (slot === undefined) {
+      slot = new ListSlot(undefined);
+      entry.slots[this.state.id] = slot;
+    }
+    let delta = 0;
+    for (let i = 0; i < items.length; i++) delta += slot.append(items[i], elements[i]!, time);
+    this.host.changed(entry, delta);
+  }
+
+  update(values: Iterable<T>): void {
+    const items: unknown[] = Array.from(values);
+    const entry = this.host.entry();
+    const time = writeTime(this.host, this.state);
+    const elements = items.map((v) => encodeSingle(v, time));
+    let slot = this.slot(entry);
+    if (slot === undefined) {
+      if (items.length === 0) return;
+      slot = new ListSlot(undefined);
+      entry.slots[this.state.id] = slot;
+    }
+    this.host.changed(entry, slot.replace(items, elements, items.map(() => time)));
+  }
+
+  clear(): void {
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    if (slot !== undefined && !slot.vacant) this.host.changed(entry, slot.replace([], [], []));
+  }
+}
+
+/** Flink's MapState. */
+export class RocksMapState<UK, UV> implements MapState<UK, UV> {
+  constructor(
+    private readonly host: StateHost,
+    private readonly state: RegisteredState,
+  ) {}
+
+  private slot(entry: KeyEntry): MapSlot | undefined {
+    return entry.slots[this.state.id] as MapSlot | undefined;
+  }
+
+  private createSlot(entry: KeyEntry): MapSlot {
+    let slot = this.slot(entry);
+    if (slot === undefined) {
+      slot = new MapSlot(undefined);
+      entry.slots[this.state.id] = slot;
+    }
+    return slot;
+  }
+
+  /** Removes a cell, remembering its key for a delete. @returns the size change. */
+  private static drop(slot: MapSlot, cacheKey: CacheKey, cell: MapCell): number {
+    slot.cells().delete(cacheKey);
+    let delta = -cell.size;
+    if (!slot.removed.has(cacheKey)) {
+      slot.removed.set(cacheKey, cell.userKeyBytes);
+      delta += SLOT_OVERHEAD + cell.userKeyBytes.length;
+    }
+    slot.size += delta;
+    slot.dirty = true;
+    return delta;
+  }
+
+  /** The live cell (TTL applied, possibly refreshed), `undefined` when absent or expired. */
+  private live(entry: KeyEntry, slot: MapSlot, cacheKey: CacheKey, cell: MapCell, now: number): MapCell | undefined {
+    const { ttlMs } = this.state;
+    if (ttlMs <= 0) return cell;
+    if (isExpired(cell.writeTime, ttlMs, now)) {
+      this.host.changed(entry, RocksMapState.drop(slot, cacheKey, cell));
+      return undefined;
+    }
+    if (this.state.refreshOnRead) {
+      cell.bytes = restamp(cell.bytes, cell.value, now);
+      cell.writeTime = now;
+      cell.dirty = true;
+      slot.dirty = true;
+      this.host.changed(entry, 0);
+    }
+    return cell;
+  }
+
+  private lookup(key: UK): MapCell | undefined {
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    if (slot === undefined) return undefined;
+    const cacheKey = cacheKeyOf(key);
+    const cell = slot.cells().get(cacheKey);
+    if (cell === undefined) return undefined;
+    return this.live(entry, slot, cacheKey, cell, this.state.ttlMs > 0 ? this.host.now() : 0);
+  }
+
+  get(key: UK): UV | undefined {
+    return this.lookup(key)?.get() as UV | undefined;
+  }
+
+  contains(key: UK): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  put(key: UK, value: UV): void {
+    const userKeyBytes = encodeKey(key);
+    const cacheKey = cacheKeyOf(key);
+    const time = writeTime(this.host, this.state);
+    const prepared = prepare(value, time);
+    const entry = this.host.entry();
+    this.host.changed(entry, this.set(this.createSlot(entry), key, cacheKey, userKeyBytes, prepared, value, time));
+  }
+
+  private set(
+    slot: MapSlot,
+    key: unknown,
+    cacheKey: CacheKey,
+    userKeyBytes: Buffer,
+    prepared: { bytes: Buffer | undefined; size: number },
+    value: unknown,
+    time: number,
+  ): number {
+    const cells = slot.cells();
+    const size = prepared.size + userKeyBytes.length;
+    const cell = new MapCell(key, userKeyBytes, value, prepared.bytes, time, size, true);
+    let delta = size - (cells.get(cacheKey)?.size ?? 0);
+    cells.set(cacheKey, cell);
+    const removed = slot.removed.get(cacheKey);
+    if (removed !== undefined) {
+      slot.removed.delete(cacheKey);
+      delta -= SLOT_OVERHEAD + removed.length;
+    }
+    slot.size += delta;
+    slot.dirty = true;
+    return delta;
+  }
+
+  putAll(entries: Iterable<readonly [UK, UV]>): void {
+    const time = writeTime(this.host, this.state);
+    // Encode everything first: an unserializable entry must leave the map unchanged.
+    const prepared = Array.from(entries, ([k, v]) => [k, cacheKeyOf(k), encodeKey(k), prepare(v, time), v] as const);
+    if (prepared.length === 0) return;
+    const entry = this.host.entry();
+    const slot = this.createSlot(entry);
+    let delta = 0;
+    for (const [k, cacheKey, userKeyBytes, p, v] of prepared) delta += this.set(slot, k, cacheKey, userKeyBytes, p, v, time);
+    this.host.changed(entry, delta);
+  }
+
+  remove(key: UK): void {
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    if (slot === undefined) return;
+    const cacheKey = cacheKeyOf(key);
+    const cell = slot.cells().get(cacheKey);
+    if (cell !== undefined) this.host.changed(entry, RocksMapState.drop(slot, cacheKey, cell));
+  }
+
+  /** The live cells of the current key, TTL applied. */
+  private liveCells(): MapCell[] {
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    if (slot === undefined) return [];
+    const cells = slot.cells();
+    if (this.state.ttlMs <= 0) return Array.from(cells.values());
+    const now = this.host.now();
+    const out: MapCell[] = [];
+    // Collect first: `live` may delete from the map being iterated.
+    for (const [cacheKey, cell] of Array.from(cells)) {
+      const kept = this.live(entry, slot, cacheKey, cell, now);
+      if (kept !== undefined) out.push(kept);
+    }
+    return out;
+  }
+
+  entries(): Array<[UK, UV]> {
+    return this.liveCells().map((c) => [c.userKey as UK, c.get() as UV]);
+  }
+
+  keys(): UK[] {
+    return this.liveCells().map((c) => c.userKey as UK);
+  }
+
+  values(): UV[] {
+    return this.liveCells().map((c) => c.get() as UV);
+  }
+
+  isEmpty(): boolean {
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    if (slot === undefined) return true;
+    const cells = slot.cells();
+    if (this.state.ttlMs <= 0) return cells.size === 0;
+    const now = this.host.now();
+    for (const cell of cells.values()) if (!isExpired(cell.writeTime, this.state.ttlMs, now)) return false;
+    return true;
+  }
+
+  clear(): void {
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    if (slot === undefined) return;
+    let delta = 0;
+    for (const [cacheKey, cell] of Array.from(slot.cells())) delta += RocksMapState.drop(slot, cacheKey, cell);
+    this.host.changed(entry, delta);
+  }
+}
