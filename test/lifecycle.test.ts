@@ -38,6 +38,7 @@ describe('lifecycle', () => {
     await slotsAllFree(cluster.client);
 
     const status = await runEddy(['status', jobId, '--json', '--coordinator', cluster.coordinatorAddress]);
+    assert.equal(status.code, 0, status.stderr);
     const json = JSON.parse(status.stdout) as { state: string; failure: string };
     assert.equal(json.state, 'FAILED');
     assert.match(json.failure, /boom at record 5000/);

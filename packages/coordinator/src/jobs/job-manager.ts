@@ -71,6 +71,11 @@ interface LiveJob {
   completed: CompletedCheckpoint[];
 }
 
+/** A job as the manager holds it, before any execution. */
+function liveJob(record: JobRecord, completed: CompletedCheckpoint[]): LiveJob {
+  return { record, tasks: new Map(), collected: new Map(), collectedCount: 0, persisting: Promise.resolve(), completed };
+}
+
 /** Dependencies of the job manager. */
 export interface JobManagerDeps {
   readonly store: MetadataStore;
@@ -112,14 +117,7 @@ export class JobManager {
         this.deps.logger.error({ key, err }, 'unreadable job record skipped');
         continue;
       }
-      const job: LiveJob = {
-        record,
-        tasks: new Map(),
-        collected: new Map(),
-        collectedCount: 0,
-        persisting: Promise.resolve(),
-        completed: await loadCompletedCheckpoints(this.deps.store, record.id, this.deps.logger),
-      };
+      const job = liveJob(record, await loadCompletedCheckpoints(this.deps.store, record.id, this.deps.logger));
       this.jobs.set(record.id, job);
       if (!isTerminalJobState(record.state)) {
         record.failure = 'the coordinator restarted while the job was running (coordinator HA is not enabled)';
@@ -165,14 +163,7 @@ export class JobManager {
       lastCheckpointTime: 0,
       nextCheckpointId: 1,
     };
-    const job: LiveJob = {
-      record,
-      tasks: new Map(),
-      collected: new Map(),
-      collectedCount: 0,
-      persisting: Promise.resolve(),
-      completed: [],
-    };
+    const job = liveJob(record, []);
     this.jobs.set(id, job);
     await this.persist(job);
     this.transition(job, 'SCHEDULED', 'waiting for task slots');

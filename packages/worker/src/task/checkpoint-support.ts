@@ -81,10 +81,9 @@ export class CheckpointSupport {
       return;
     }
     const storage = this.storage;
-    let keyed: Array<{ key: string; data: Buffer }>;
+    const keyed: Array<{ key: string; data: Buffer }> = [];
     const operators: Record<string, OperatorSubtaskState> = {};
     try {
-      keyed = [];
       for (const { key, op } of this.host.operators()) {
         const data = op.snapshotKeyedState(checkpointId);
         if (data) keyed.push({ key, data });
