@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   CHANNEL_OPTIONS,
   RUNTIME_DEFAULTS,
@@ -93,6 +94,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     partitions,
     exchangeClients,
     logger,
+    localStateRoot: path.join(opts.dataDir, 'state', workerId),
     reportState(task: TaskIdentity, state: TaskState, failure: string, metrics: OperatorCounters[]) {
       const key = taskKey(task.fence.jobId, task.fence.attempt, task.vertexId, task.subtask);
       const send = (): Promise<void> =>

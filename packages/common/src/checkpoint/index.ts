@@ -3,3 +3,4 @@ export * from './checkpoint-metadata.js';
 export * from './pending-checkpoint.js';
 export * from './barrier-aligner.js';
 export * from './checkpoint-storage.js';
+export * from './restore-assignment.js';

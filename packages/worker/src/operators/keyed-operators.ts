@@ -1,10 +1,12 @@
 /**
  * Keyed operators: running reduce and KeyedProcessFunction. Each record's key is extracted with
  * the same selector that partitioned the stream, so every key's records meet in one subtask.
- * State lives in a {@link KeyedStateStore}.
+ * State lives in a {@link HeapKeyedState}.
  */
 import type { Collector, KeyedProcessContext, KeySelector } from '@eddy/api';
-import type { KeyedStateStore } from '../state/keyed-state-store.js';
+import { assignToKeyGroup } from '@eddy/common';
+import { readHeapSnapshot, writeHeapSnapshot, type HeapKeyedState } from '../state/keyed-state-store.js';
+import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
 import { StreamOperator, bindUserFunction } from './stream-operator.js';
 
 /** Running reduce per key: emits the new result for every record (Flink: StreamGroupedReduceOperator). */
@@ -16,18 +18,24 @@ export class KeyedReduceOperator extends StreamOperator {
     name: string,
     userFunction: unknown,
     private readonly keySelector: KeySelector<unknown, unknown>,
-    private readonly state: KeyedStateStore,
+    private readonly state: HeapKeyedState,
   ) {
     super(id, name, userFunction);
     this.fn = bindUserFunction(userFunction, 'reduce', name);
   }
 
-  override snapshotKeyedState(): Buffer {
-    return this.state.snapshot();
+  override async initializeState(ctx: StateInitializationContext): Promise<void> {
+    const { start, end } = ctx.keyGroupRange;
+    const keep = (key: unknown): boolean => {
+      const g = assignToKeyGroup(key, ctx.maxParallelism);
+      return g >= start && g <= end;
+    };
+    for (const f of ctx.restored?.keyed ?? []) this.state.restore(await readHeapSnapshot(f), keep);
   }
 
-  override restoreKeyedState(data: Buffer, keep: (key: unknown) => boolean): void {
-    this.state.restore(data, keep);
+  override snapshotState(): OperatorSnapshot {
+    const data = this.state.snapshot();
+    return { keyed: { writeTo: (file) => writeHeapSnapshot(file, data), discard: () => undefined } };
   }
 
   collect(value: unknown, timestamp: number | undefined): void {

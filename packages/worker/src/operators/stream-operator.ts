@@ -3,6 +3,7 @@
  */
 import type { RuntimeContext } from '@eddy/api';
 import { NO_OUTPUT, type Emitter } from './emitter.js';
+import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
 
 /** Optional lifecycle methods of a user function object. */
 interface RichLike {
@@ -42,18 +43,27 @@ export abstract class StreamOperator implements Emitter {
   }
 
   /**
-   * Synchronous part of a snapshot, taken when the barrier is aligned (Flink: snapshotState).
-   * @returns serialized keyed state, or undefined for operators without state.
+   * Called once before {@link open}: creates state and restores it when the subtask is restored
+   * from a checkpoint (Flink: initializeState).
    */
-  snapshotKeyedState(_checkpointId: number): Buffer | undefined {
+  initializeState(_ctx: StateInitializationContext): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Synchronous part of a snapshot, taken when the barrier is aligned (Flink: snapshotState).
+   * Must be cheap: the task blocks meanwhile; expensive writing belongs in the returned keyed writer.
+   * @returns undefined for operators without state.
+   */
+  snapshotState(_checkpointId: number): OperatorSnapshot | undefined {
     return undefined;
   }
 
-  /** Restores keyed state written by {@link snapshotKeyedState}, keeping keys `keep` accepts. */
-  restoreKeyedState(_data: Buffer, _keep: (key: unknown) => boolean): void {}
-
   /** Checkpoint `checkpointId` completed everywhere (Flink: notifyCheckpointComplete). */
   notifyCheckpointComplete(_checkpointId: number): void | Promise<void> {}
+
+  /** Checkpoint `checkpointId` was abandoned (Flink: notifyCheckpointAborted). */
+  notifyCheckpointAborted(_checkpointId: number): void | Promise<void> {}
 
   /** Whether the operator can take more records now (sinks may say no). */
   isReady(): boolean {

@@ -3,10 +3,12 @@
  * (keys prefixed by key group, checkpointed) replaces it behind the same interface.
  */
 
-import { ValueReader, ValueWriter } from '@eddy/common';
+import * as fs from 'node:fs';
+import { ValueReader, ValueWriter, sha256Hex } from '@eddy/common';
+import type { KeyedSnapshotFile, RestoredKeyedFile } from '../operators/operator-state.js';
 
 /** Per-key values of one operator. */
-export interface KeyedStateStore {
+export interface HeapKeyedState {
   get(key: unknown): unknown;
   put(key: unknown, value: unknown): void;
   delete(key: unknown): void;
@@ -24,7 +26,7 @@ function normalize(key: unknown): unknown {
 }
 
 /** Heap-backed keyed state. */
-export class HeapKeyedStateStore implements KeyedStateStore {
+export class HeapKeyedStateStore implements HeapKeyedState {
   /** Normalized key → [original key, value]. */
   private readonly map = new Map<unknown, [unknown, unknown]>();
 
@@ -63,4 +65,27 @@ export class HeapKeyedStateStore implements KeyedStateStore {
   get size(): number {
     return this.map.size;
   }
+}
+
+/** Writes a heap snapshot to `file` and fsyncs it. */
+export async function writeHeapSnapshot(file: string, data: Buffer): Promise<KeyedSnapshotFile> {
+  const fh = await fs.promises.open(file, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return { bytes: data.length, sha256: sha256Hex(data) };
+}
+
+/**
+ * Reads a restored heap snapshot file, checking size and checksum.
+ * @throws Error naming the file when it is missing or damaged.
+ */
+export async function readHeapSnapshot(ref: RestoredKeyedFile): Promise<Buffer> {
+  const data = await fs.promises.readFile(ref.file);
+  if (data.length !== ref.size || sha256Hex(data) !== ref.sha256)
+    throw new Error(`keyed state file ${ref.file} does not match its checksum; the checkpoint is damaged`);
+  return data;
 }

@@ -4,6 +4,8 @@
  * takes the synchronous snapshot of every operator in the chain, forwards the barrier in-band, and
  * then writes the snapshot files and acknowledges while the task goes on processing.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   BarrierAligner,
   checkpointDirName,
@@ -15,6 +17,7 @@ import {
   type StateHandle,
   type StreamEvent,
 } from '@eddy/common';
+import type { KeyedSnapshotWriter } from '../operators/operator-state.js';
 import type { StreamOperator } from '../operators/stream-operator.js';
 import type { TaskIdentity, TaskServices } from './task-services.js';
 
@@ -81,18 +84,23 @@ export class CheckpointSupport {
       return;
     }
     const storage = this.storage;
-    const keyed: Array<{ key: string; data: Buffer }> = [];
+    const keyed: Array<{ key: string; writer: KeyedSnapshotWriter }> = [];
     const operators: Record<string, OperatorSubtaskState> = {};
     try {
       for (const { key, op } of this.host.operators()) {
-        const data = op.snapshotKeyedState(checkpointId);
-        if (data) keyed.push({ key, data });
-        else operators[key] = { keyed: [] };
+        const snap = op.snapshotState(checkpointId);
+        if (snap?.keyed) keyed.push({ key, writer: snap.keyed });
+        operators[key] = {
+          keyed: [],
+          ...(snap?.committables ? { committables: snap.committables } : {}),
+          ...(snap?.operatorState ? { operatorState: snap.operatorState } : {}),
+        };
       }
       const source = this.host.sourceState();
       // A JSON round trip copies the positions, so later reads cannot change the snapshot.
       if (source) operators[source.key] = { keyed: [], splits: JSON.parse(JSON.stringify(source.splits)) as unknown[] };
     } catch (err) {
+      for (const k of keyed) void Promise.resolve(k.writer.discard()).catch(() => undefined);
       log.warn({ checkpointId, err: describeError(err) }, 'snapshot failed; checkpoint declined');
       this.host.broadcast({ kind: 'cancel-checkpoint', checkpointId });
       services.declineCheckpoint(identity, checkpointId, `snapshot failed: ${describeError(err)}`);
@@ -101,12 +109,24 @@ export class CheckpointSupport {
     this.host.broadcast({ kind: 'barrier', checkpointId, timestamp, savepoint });
 
     const dir = `${checkpointDirName(checkpointId)}/${identity.vertexId}-${identity.subtask}`;
+    // Writers from `started` on were neither written nor discarded yet.
+    let started = 0;
     void (async () => {
       let size = 0;
-      for (const { key, data } of keyed) {
-        const handle: StateHandle = await storage.write(`${dir}/${fileSafe(key)}.keyed`, data);
-        size += handle.size;
-        operators[key] = { keyed: [handle] };
+      for (const { key, writer } of keyed) {
+        started++;
+        const rel = `${dir}/${fileSafe(key)}.keyed`;
+        const file = storage.resolve(rel);
+        await fs.promises.mkdir(path.dirname(file), { recursive: true });
+        const written = await writer.writeTo(file);
+        size += written.bytes;
+        const handle: StateHandle = {
+          path: rel,
+          size: written.bytes,
+          sha256: written.sha256,
+          ...(written.keyGroups ? { keyGroups: written.keyGroups } : {}),
+        };
+        operators[key] = { ...operators[key]!, keyed: [handle] };
       }
       services.acknowledgeCheckpoint(identity, checkpointId, {
         vertexId: identity.vertexId,
@@ -116,6 +136,7 @@ export class CheckpointSupport {
         fullSize: size,
       });
     })().catch((err: unknown) => {
+      for (const k of keyed.slice(started)) void Promise.resolve(k.writer.discard()).catch(() => undefined);
       log.warn({ checkpointId, err: describeError(err) }, 'writing the snapshot failed; checkpoint declined');
       services.declineCheckpoint(identity, checkpointId, `writing the snapshot failed: ${describeError(err)}`);
     });
@@ -123,9 +144,9 @@ export class CheckpointSupport {
 
   /** The coordinator's verdict on `checkpointId`. */
   notify(checkpointId: number, completed: boolean): void {
-    if (!completed) return;
     for (const { op } of this.host.operators()) {
-      Promise.resolve(op.notifyCheckpointComplete(checkpointId)).catch((err: unknown) =>
+      const done = completed ? op.notifyCheckpointComplete(checkpointId) : op.notifyCheckpointAborted(checkpointId);
+      Promise.resolve(done).catch((err: unknown) =>
         this.host.log.warn({ checkpointId, err: describeError(err) }, 'checkpoint-complete notification failed'),
       );
     }

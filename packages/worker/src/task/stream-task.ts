@@ -4,9 +4,13 @@
  * an input loop — that checks backpressure before taking more work and yields to the event loop
  * regularly so that network I/O, timers and other tasks proceed.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   RUNTIME_DEFAULTS,
+  keyGroupRangeForOperator,
+  type TaskRestore,
   decodeBuffer,
   describeError,
   FsCheckpointStorage,
@@ -65,6 +69,10 @@ export class StreamTask {
   private checkpoints: CheckpointSupport | undefined;
   private sourceReader: SourceReader<unknown, SourceSplit> | undefined;
   private sourceOperatorKey = '';
+  private restore: TaskRestore | undefined;
+  private readonly storage: FsCheckpointStorage | undefined;
+  /** Working directories of this execution's operators; removed when the task ends. */
+  private readonly localStateDir: string;
   private pendingTrigger: { id: number; timestamp: number; savepoint: boolean } | undefined;
   private triggerWake: () => void = () => undefined;
   /** Resolves when the task reached a terminal state. */
@@ -82,6 +90,11 @@ export class StreamTask {
       task: `${tdd.vertexId}#${tdd.subtask}`,
       attempt: tdd.fence!.attempt,
     });
+    this.storage = tdd.checkpointDir ? new FsCheckpointStorage(tdd.checkpointDir) : undefined;
+    this.localStateDir = path.join(
+      services.localStateRoot,
+      `${tdd.fence!.jobId}-${tdd.fence!.attempt}-${tdd.vertexId}-${tdd.subtask}`,
+    );
     this.cancelSignal = new Promise((resolve) => {
       this.cancelWake = resolve;
     });
@@ -140,11 +153,13 @@ export class StreamTask {
   private async run(): Promise<void> {
     try {
       this.report('INITIALIZING');
+      if (this.tdd.restoreJson) this.restore = JSON.parse(this.tdd.restoreJson) as TaskRestore;
       const vertex = this.job.jobGraph.vertices.find((v) => v.id === this.tdd.vertexId);
       if (!vertex) throw new Error(`vertex ${this.tdd.vertexId} is not in the job graph`);
       const source = this.buildChain(vertex);
       this.buildInputs(vertex);
       this.setUpCheckpointing();
+      await this.initializeOperators(vertex);
       await this.openOperators(vertex);
       this.startTimers();
       this.report('RUNNING');
@@ -171,16 +186,18 @@ export class StreamTask {
       }
     } finally {
       for (const p of this.partitions) this.services.partitions.unregister(p);
+      await fs.promises.rm(this.localStateDir, { recursive: true, force: true }).catch(() => undefined);
       this.resolveTerminated();
     }
   }
 
+  private operatorKey(op: StreamOperator): string {
+    const t = this.transformation(Number(op.operatorId));
+    return operatorStateKey(t.id, t.uid);
+  }
+
   private setUpCheckpointing(): void {
-    const storage = this.tdd.checkpointDir ? new FsCheckpointStorage(this.tdd.checkpointDir) : undefined;
-    const chain = this.operators.map((op) => {
-      const t = this.transformation(Number(op.operatorId));
-      return { key: operatorStateKey(t.id, t.uid), op };
-    });
+    const chain = this.operators.map((op) => ({ key: this.operatorKey(op), op }));
     this.checkpoints = new CheckpointSupport(
       {
         identity: this.identity,
@@ -193,7 +210,7 @@ export class StreamTask {
           for (const p of this.partitions) p.broadcastEvent(ev);
         },
       },
-      storage,
+      this.storage,
       this.gate?.channels.length ?? 0,
     );
   }
@@ -256,10 +273,14 @@ export class StreamTask {
     if (head.kind !== 'source') return undefined;
     const source = head.source as Source<unknown, SourceSplit>;
     const reader = source.createReader(this.runtimeContext(head, vertex));
-    const splits = source.createSplits(vertex.parallelism).filter((_s, i) => i % vertex.parallelism === this.tdd.subtask);
+    this.sourceOperatorKey = operatorStateKey(head.id, head.uid);
+    // Restored splits carry the positions of the checkpoint: reading resumes exactly there.
+    const restored = this.restore?.operators[this.sourceOperatorKey]?.splits;
+    const splits = restored
+      ? (restored as SourceSplit[])
+      : source.createSplits(vertex.parallelism).filter((_s, i) => i % vertex.parallelism === this.tdd.subtask);
     reader.addSplits(splits);
     this.sourceReader = reader;
-    this.sourceOperatorKey = operatorStateKey(head.id, head.uid);
     const counter = { operatorId: String(head.id), count: 0 };
     this.sourceCounter = counter;
     const downstream = outputOf(head.id);
@@ -342,6 +363,37 @@ export class StreamTask {
       }
     }
     if (channels.length > 0) this.gate = new InputGate(channels, (i) => this.checkpoints?.aligner?.isBlocked(i) ?? false);
+  }
+
+  /** Creates every operator's state, restoring it when the deployment names a checkpoint. */
+  private async initializeOperators(vertex: JobVertex): Promise<void> {
+    const keyGroupRange = keyGroupRangeForOperator(vertex.maxParallelism, vertex.parallelism, this.tdd.subtask);
+    for (const op of this.operators) {
+      const key = this.operatorKey(op);
+      const r = this.restore?.operators[key];
+      if (r && r.keyed.length > 0 && !this.storage) throw new Error('restore needs a checkpoint directory');
+      await op.initializeState({
+        maxParallelism: vertex.maxParallelism,
+        keyGroupRange,
+        localStateDir: path.join(this.localStateDir, fileSafe(key)),
+        checkpointingEnabled: this.storage !== undefined,
+        ...(r && this.restore
+          ? {
+              restored: {
+                checkpointId: this.restore.checkpointId,
+                keyed: r.keyed.map((h) => ({
+                  file: this.storage!.resolve(h.path),
+                  size: h.size,
+                  sha256: h.sha256,
+                  ...(h.keyGroups ? { keyGroups: h.keyGroups } : {}),
+                })),
+                committables: r.committables ?? [],
+                ...(r.operatorState ? { operatorState: r.operatorState } : {}),
+              },
+            }
+          : {}),
+      });
+    }
   }
 
   private async openOperators(vertex: JobVertex): Promise<void> {
@@ -498,4 +550,9 @@ export class StreamTask {
     for (const p of this.partitions) p.finish();
     await this.guard(Promise.all(this.partitions.map((p) => p.whenDrained())));
   }
+}
+
+/** Operator keys (`uid:…`, `node-…`) as directory names. */
+function fileSafe(key: string): string {
+  return key.replace(/[^\w.-]/g, '_');
 }

@@ -9,6 +9,8 @@ export interface TaskServices {
   readonly partitions: PartitionRegistry;
   readonly exchangeClients: ExchangeClients;
   readonly logger: Logger;
+  /** Worker-local directory for operator working state (RocksDB); `<dataDir>/state`. */
+  readonly localStateRoot: string;
   /** Reports a state change to the coordinator (with the task's latest metrics). */
   reportState(task: TaskIdentity, state: TaskState, failure: string, metrics: OperatorCounters[]): void;
   /** Hands CollectSink records to the coordinator. */
