@@ -2,9 +2,11 @@
  * Keyed running count and sum over fromSequence(0, to): one output per input record, as Flink's
  * running reduce does. Args: `--to N` (default 999999), `--keys K` (default 1000),
  * `--out DIR` (FileSink) or `--collect NAME` (CollectSink), `--parallelism P` (default 4),
- * `--checkpoint MS` (checkpoint interval; default off).
+ * `--checkpoint MS` (checkpoint interval; default off), `--rate R` (at most R source records per
+ * second in total; default unlimited), `--restart-delay MS` (fixed-delay restarts, up to 100).
  */
-import { CollectSink, FileSink, type StreamExecutionEnvironment } from '@eddy/api';
+import { CollectSink, FileSink, RestartStrategies, type StreamExecutionEnvironment } from '@eddy/api';
+import { RatedSequenceSource } from './rated-sequence.js';
 
 interface Count {
   k: number;
@@ -22,8 +24,11 @@ export default (env: StreamExecutionEnvironment, args: string[]): void => {
   env.setParallelism(Number(arg('parallelism', '4')));
   const checkpointMs = Number(arg('checkpoint', '0'));
   if (checkpointMs > 0) env.enableCheckpointing(checkpointMs);
-  const counts = env
-    .fromSequence(0, to)
+  const restartDelay = Number(arg('restart-delay', '0'));
+  if (restartDelay > 0) env.setRestartStrategy(RestartStrategies.fixedDelayRestart(100, restartDelay));
+  const rate = Number(arg('rate', '0'));
+  const source = rate > 0 ? env.fromSource(new RatedSequenceSource(0, to, rate), 'Rated Sequence') : env.fromSequence(0, to);
+  const counts = source
     .map((n): Count => ({ k: n % keys, c: 1, s: n }))
     .name('to-count')
     .keyBy((r) => r.k)

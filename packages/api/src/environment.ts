@@ -2,7 +2,7 @@
  * StreamExecutionEnvironment: where a job builds its graph (Flink's class of the same name).
  * A job file's default export receives one and adds sources, operators and sinks to it.
  */
-import { RUNTIME_DEFAULTS, type OperatorKind, type StreamGraphDescriptor } from '@eddy/common';
+import { RUNTIME_DEFAULTS, validateRestartStrategy, type OperatorKind, type RestartStrategyConfig, type StreamGraphDescriptor } from '@eddy/common';
 import { DataStream, type GraphBuilder } from './datastream.js';
 import type { KeySelector } from './functions.js';
 import type { Sink } from './sink.js';
@@ -23,6 +23,7 @@ export class StreamExecutionEnvironment implements GraphBuilder {
   private parallelism: number;
   private maxParallelism: number = RUNTIME_DEFAULTS.maxParallelism;
   private checkpointInterval = 0;
+  private restartStrategy: RestartStrategyConfig | undefined;
   private jobName = '';
   private readonly transformations: Transformation[] = [];
 
@@ -66,6 +67,20 @@ export class StreamExecutionEnvironment implements GraphBuilder {
 
   getCheckpointInterval(): number {
     return this.checkpointInterval;
+  }
+
+  /**
+   * How the job restarts after a failure (from its latest completed checkpoint). Without a call,
+   * a checkpointed job restarts without limit after 500 ms (as in Flink); a job without
+   * checkpointing fails. A job without checkpointing that sets a strategy restarts from scratch.
+   * @throws Error for invalid numbers.
+   * @see RestartStrategies
+   */
+  setRestartStrategy(strategy: RestartStrategyConfig): this {
+    const problem = validateRestartStrategy(strategy);
+    if (problem) throw new Error(problem);
+    this.restartStrategy = strategy;
+    return this;
   }
 
   /** Display name of the job (the submitter may override it). */
@@ -136,6 +151,7 @@ export class StreamExecutionEnvironment implements GraphBuilder {
 
   /** @internal The serializable stream graph. */
   describe(): StreamGraphDescriptor {
-    return describeGraph(this.jobName, this.maxParallelism, this.checkpointInterval, this.transformations);
+    const g = describeGraph(this.jobName, this.maxParallelism, this.checkpointInterval, this.transformations);
+    return this.restartStrategy ? { ...g, restartStrategy: this.restartStrategy } : g;
   }
 }

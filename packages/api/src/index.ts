@@ -16,3 +16,4 @@ export * from './source.js';
 export * from './sink.js';
 export * from './file-sink.js';
 export * from './state.js';
+export * from './restart-strategies.js';

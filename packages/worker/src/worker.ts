@@ -89,6 +89,9 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const artifacts = new ArtifactCache(opts.dataDir, () => rm);
 
   const stateReports = new Map<string, Promise<void>>();
+  // Fault injection for recovery tests: die like kill -9 once a task wrote state files for this
+  // checkpoint and before it acknowledges them.
+  const crashBeforeAck = Number(process.env.EDDY_TEST_CRASH_BEFORE_ACK ?? 0);
   const services: TaskServices = {
     workerId,
     partitions,
@@ -127,6 +130,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
       process.stdout.write(text);
     },
     acknowledgeCheckpoint(task, checkpointId, snapshot) {
+      if (checkpointId === crashBeforeAck && snapshot.incrementalSize > 0) {
+        logger.warn({ checkpointId }, 'EDDY_TEST_CRASH_BEFORE_ACK: killing this worker before the acknowledgement');
+        process.kill(process.pid, 'SIGKILL');
+      }
       rm.acknowledgeCheckpoint(
         { fence: task.fence, vertexId: task.vertexId, subtask: task.subtask, checkpointId, snapshotJson: JSON.stringify(snapshot) },
         { deadline: Date.now() + 10_000 },
@@ -225,9 +232,15 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     ReleaseJob(call, callback) {
       const f = call.request.fence;
       if (f) {
-        for (const [key, t] of tasks) if (key.startsWith(`${f.jobId}/`)) t.cancel();
-        for (const key of jobs.keys()) if (key.startsWith(`${f.jobId}/`)) jobs.delete(key);
-        partitions.cancelWaiters(f.jobId, new Error('job released'));
+        // Releases the fence's attempt and older ones: a restart releases the failed attempt while
+        // the next one may already be deploying here.
+        const released = (key: string): boolean => {
+          const [jobId, attempt] = key.split('/');
+          return jobId === f.jobId && Number(attempt) <= f.attempt;
+        };
+        for (const [key, t] of tasks) if (released(key)) t.cancel();
+        for (const key of jobs.keys()) if (released(key)) jobs.delete(key);
+        partitions.cancelWaiters(f.jobId, f.attempt, new Error('job released'));
       }
       callback(null, {});
     },

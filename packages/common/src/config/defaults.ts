@@ -80,7 +80,7 @@ export const RUNTIME_DEFAULTS = {
   /** Interval at which workers heartbeat to the coordinator. */
   heartbeatIntervalMs: 500,
   /** A worker missing heartbeats this long is considered lost. */
-  heartbeatTimeoutMs: 3000,
+  heartbeatTimeoutMs: 2000,
   /** Largest accepted job artifact. */
   maxArtifactBytes: 64 * 1024 * 1024,
   /** Chunk size for artifact upload and download. */

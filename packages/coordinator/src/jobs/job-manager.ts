@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import {
   FsCheckpointStorage,
+  assignRestoreState,
   describeError,
+  nextRestartDelay,
+  operatorStateKey,
   failedPrecondition,
   invalidArgument,
   isLegalJobTransition,
@@ -26,7 +29,13 @@ import {
   type CompletedCheckpoint,
 } from '@eddy/common';
 import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
-import { deleteAllCheckpoints, loadCompletedCheckpoints, retainLatestOnly } from '../checkpoint/completed-checkpoints.js';
+import {
+  deleteAllCheckpoints,
+  loadCompletedCheckpoints,
+  retainLatestOnly,
+  selectRestoreCheckpoint,
+  sweepOrphans,
+} from '../checkpoint/completed-checkpoints.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { WorkerRegistry } from '../resources/worker-registry.js';
 import { assignSlots } from '../resources/slot-assignment.js';
@@ -69,6 +78,11 @@ interface LiveJob {
   checkpoints?: CheckpointCoordinator;
   /** Completed checkpoints retained for the job, oldest first (shared with its coordinator). */
   completed: CompletedCheckpoint[];
+  /** While RESTARTING: resolves once every task of the failed execution is terminal. */
+  tasksTerminal?: () => void;
+  restartTimer?: NodeJS.Timeout;
+  /** The checkpoint the next deployment restores, chosen while RESTARTING. */
+  restoreFrom?: CompletedCheckpoint;
 }
 
 /** A job as the manager holds it, before any execution. */
@@ -191,7 +205,9 @@ export class JobManager {
     if (!job) throw notFound(`no job with id '${jobId}' (see 'eddy list')`);
     const s = job.record.state;
     if (isTerminalJobState(s) || s === 'CANCELING') return;
-    if (job.tasks.size === 0) {
+    if (job.restartTimer) clearTimeout(job.restartTimer);
+    job.restartTimer = undefined;
+    if (job.tasks.size === 0 || [...job.tasks.values()].every((t) => isTerminalTaskState(t.state))) {
       this.transition(job, 'CANCELED', 'canceled before deployment');
       this.finishJob(job);
     } else {
@@ -221,8 +237,10 @@ export class JobManager {
       return;
     }
     // A task whose producer was canceled first fails on the broken input: that is the cancellation
-    // arriving by another path, not a cause (Flink likewise ends a canceling job CANCELED).
-    const canceledByInput = report.state === 'FAILED' && job.record.state === 'CANCELING';
+    // arriving by another path, not a cause (Flink likewise ends a canceling job CANCELED). The
+    // same holds while a restart cancels the failed execution.
+    const canceledByInput =
+      report.state === 'FAILED' && (job.record.state === 'CANCELING' || job.record.state === 'RESTARTING');
     task.state = canceledByInput ? 'CANCELED' : report.state;
     task.failure = report.failure;
     const log = this.deps.logger.child({ jobId: job.record.id, task: `${report.vertexId}#${report.subtask}`, attempt: job.record.attempt });
@@ -378,7 +396,10 @@ export class JobManager {
   }
 
   close(): void {
-    for (const j of this.jobs.values()) if (j.cancelTimer) clearTimeout(j.cancelTimer);
+    for (const j of this.jobs.values()) {
+      if (j.cancelTimer) clearTimeout(j.cancelTimer);
+      if (j.restartTimer) clearTimeout(j.restartTimer);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -460,7 +481,8 @@ export class JobManager {
       }
     }
     job.tasks = tasks;
-    this.transition(job, 'RUNNING', `deploying ${tasks.size} tasks`);
+    const restoring = job.restoreFrom ? ` restoring checkpoint ${job.restoreFrom.checkpointId}` : '';
+    this.transition(job, 'RUNNING', `deploying ${tasks.size} tasks${restoring}`);
     const fence = this.fence(job);
     const locations = [...tasks.values()].map((t) => ({
       vertexId: t.vertexId,
@@ -470,6 +492,16 @@ export class JobManager {
     }));
     const jobGraphJson = JSON.stringify(record.jobGraph);
     const checkpointDir = record.jobGraph.checkpointInterval > 0 ? this.jobCheckpointDir(job) : '';
+    const restoreFrom = job.restoreFrom;
+    const restoreJson = (t: TaskExecution): string => {
+      if (!restoreFrom) return '';
+      const v = record.jobGraph.vertices.find((x) => x.id === t.vertexId)!;
+      const keysOf = v.nodeIds.map((id) => {
+        const n = record.jobGraph.streamGraph.nodes.find((x) => x.id === id)!;
+        return operatorStateKey(n.id, n.uid);
+      });
+      return JSON.stringify(assignRestoreState(restoreFrom, v.id, keysOf, t.subtask, v.parallelism));
+    };
     const log = this.deps.logger.child({ jobId: record.id, attempt: record.attempt });
     log.info({ tasks: tasks.size, workers: [...new Set(slotWorkers)] }, 'deploying job');
     for (const t of tasks.values()) {
@@ -484,8 +516,8 @@ export class JobManager {
           locations,
           parallelismOverride: record.parallelismOverride,
           checkpointDir,
-          restoreJson: '',
-          restoreCheckpointId: 0,
+          restoreJson: restoreJson(t),
+          restoreCheckpointId: restoreFrom?.checkpointId ?? 0,
         })
         .catch((err: unknown) => {
           if (job.record.attempt !== fence.attempt || isTerminalJobState(job.record.state)) return;
@@ -508,16 +540,96 @@ export class JobManager {
     } else if (job.record.state === 'CANCELING' && states.every((s) => isTerminalTaskState(s))) {
       this.transition(job, 'CANCELED', 'canceled');
       this.finishJob(job);
+    } else if (job.record.state === 'RESTARTING' && states.every((s) => isTerminalTaskState(s))) {
+      job.tasksTerminal?.();
     }
   }
 
+  /**
+   * A task or worker failed: restart from the latest completed checkpoint when the job's restart
+   * strategy allows another attempt, else fail the job.
+   */
   private failJob(job: LiveJob, cause: string): void {
-    if (isTerminalJobState(job.record.state)) return;
+    const state = job.record.state;
+    if (isTerminalJobState(state) || state === 'RESTARTING' || state === 'CANCELING') return;
+    job.record.lastFailure = cause;
+    const delay = state === 'RUNNING' ? nextRestartDelay(job.record.jobGraph.restartStrategy, job.record.restarts) : undefined;
+    if (delay !== undefined) {
+      this.restart(job, cause, delay);
+      return;
+    }
     job.record.failure = cause;
     this.deps.logger.error({ jobId: job.record.id, cause }, 'job failed');
     this.cancelTasks(job);
     this.forceState(job, 'FAILED', 'failed');
     this.finishJob(job);
+  }
+
+  /**
+   * Flink's failover: cancel every task of the failed execution, wait until all are gone and the
+   * strategy's delay has passed, pick the newest intact checkpoint (falling back loudly past
+   * damaged ones), delete files no retained checkpoint refers to, then schedule a new attempt that
+   * restores it.
+   */
+  private restart(job: LiveJob, cause: string, delayMs: number): void {
+    const record = job.record;
+    record.restarts += 1;
+    const log = this.deps.logger.child({ jobId: record.id, attempt: record.attempt });
+    log.warn({ cause, restart: record.restarts, delayMs }, 'job restarting');
+    this.transition(job, 'RESTARTING', `canceling the failed execution: ${cause}`);
+    // No checkpoint of the failed execution may complete from here on.
+    const c = job.checkpoints;
+    job.checkpoints = undefined;
+    const checkpointingStopped = c ? c.stop('job restarting') : Promise.resolve();
+    const tasksTerminal = new Promise<void>((resolve) => {
+      job.tasksTerminal = resolve;
+    });
+    this.cancelTasks(job);
+    this.checkCompletion(job);
+    const failedAttempt = record.attempt;
+    const still = (): boolean => record.state === 'RESTARTING' && record.attempt === failedAttempt;
+    const sequence = async (): Promise<void> => {
+      await Promise.race([tasksTerminal, new Promise((r) => setTimeout(r, CANCEL_TIMEOUT_MS).unref())]);
+      job.tasksTerminal = undefined;
+      if (!still()) return;
+      if (![...job.tasks.values()].every((t) => isTerminalTaskState(t.state)))
+        log.warn('tasks of the failed execution did not confirm cancellation in time; restarting anyway');
+      const addresses = new Set([...job.tasks.values()].map((t) => t.address));
+      const fence = this.fence(job);
+      for (const address of addresses) this.deps.gateway.releaseJob(address, { fence }).catch(() => undefined);
+      this.deps.registry.releaseJob(record.id);
+      await checkpointingStopped;
+      if (c) record.nextCheckpointId = c.nextCheckpointId;
+      if (!still()) return;
+      record.statusMessage = `restarting in ${delayMs} ms (restart ${record.restarts}) after: ${cause}`;
+      this.persistLater(job);
+      await new Promise<void>((resolve) => {
+        job.restartTimer = setTimeout(resolve, delayMs);
+      });
+      job.restartTimer = undefined;
+      if (!still()) return;
+      // Chosen right before redeploying, after the delay: the newest intact checkpoint then.
+      job.restoreFrom = undefined;
+      if (record.jobGraph.checkpointInterval > 0) {
+        const dir = this.jobCheckpointDir(job);
+        const storage = new FsCheckpointStorage(dir);
+        job.restoreFrom = await selectRestoreCheckpoint(job.completed, storage, this.deps.store, log);
+        const swept = await sweepOrphans(dir, job.completed, storage);
+        if (swept.length > 0) log.info({ files: swept.length }, 'removed files of unfinished checkpoints');
+      }
+      if (!still()) return;
+      const from = job.restoreFrom ? `checkpoint ${job.restoreFrom.checkpointId}` : 'the beginning (no completed checkpoint)';
+      log.info({ checkpointId: job.restoreFrom?.checkpointId ?? 0 }, `restoring from ${from}`);
+      this.transition(job, 'SCHEDULED', `restart ${record.restarts}: waiting for task slots to restore from ${from}`);
+      this.requestScheduling();
+    };
+    sequence().catch((err: unknown) => {
+      if (!still()) return;
+      record.failure = `restart failed: ${describeError(err)} (after: ${cause})`;
+      log.error({ err: describeError(err) }, 'restart failed');
+      this.forceState(job, 'FAILED', 'failed');
+      this.finishJob(job);
+    });
   }
 
   private cancelTasks(job: LiveJob): void {
@@ -534,6 +646,7 @@ export class JobManager {
   /** Releases slots and worker resources of a job that reached a terminal state. */
   private finishJob(job: LiveJob): void {
     if (job.cancelTimer) clearTimeout(job.cancelTimer);
+    if (job.restartTimer) clearTimeout(job.restartTimer);
     job.record.endTime = Date.now();
     const state = job.record.state;
     job.persisting = job.persisting
@@ -555,7 +668,7 @@ export class JobManager {
       if (isTerminalJobState(job.record.state)) continue;
       const lost = [...job.tasks.values()].filter((t) => t.workerId === workerId && !isTerminalTaskState(t.state));
       if (lost.length === 0) continue;
-      if (job.record.state === 'CANCELING') {
+      if (job.record.state === 'CANCELING' || job.record.state === 'RESTARTING') {
         for (const t of lost) t.state = 'CANCELED';
         this.checkCompletion(job);
       } else {

@@ -63,10 +63,11 @@ export class PartitionRegistry {
     });
   }
 
-  /** Fails every waiter of a job (its tasks are gone). */
-  cancelWaiters(jobId: string, cause: Error): void {
+  /** Fails every waiter of the job's attempts up to `upToAttempt` (their tasks are gone). */
+  cancelWaiters(jobId: string, upToAttempt: number, cause: Error): void {
     for (const [key, ws] of this.waiters) {
-      if (!key.startsWith(`${jobId}/`)) continue;
+      const [j, attempt] = key.split('/');
+      if (j !== jobId || Number(attempt) > upToAttempt) continue;
       this.waiters.delete(key);
       for (const w of ws) {
         clearTimeout(w.timer);

@@ -75,6 +75,8 @@ export class StreamTask {
   private readonly localStateDir: string;
   private pendingTrigger: { id: number; timestamp: number; savepoint: boolean } | undefined;
   private triggerWake: () => void = () => undefined;
+  /** The checkpoint a finished source waits on before it ends its partitions. */
+  private awaitedCheckpoint: { id: number; resolve: (completed: boolean) => void } | undefined;
   /** Resolves when the task reached a terminal state. */
   readonly terminated: Promise<void>;
   private resolveTerminated: () => void = () => undefined;
@@ -131,6 +133,7 @@ export class StreamTask {
   /** The coordinator's verdict on a checkpoint (commit on completion). */
   notifyCheckpoint(checkpointId: number, completed: boolean): void {
     this.checkpoints?.notify(checkpointId, completed);
+    if (this.awaitedCheckpoint?.id === checkpointId) this.awaitedCheckpoint.resolve(completed);
   }
 
   /** Current counters of every operator of the chain. */
@@ -487,7 +490,10 @@ export class StreamTask {
           continue;
         }
         const status = reader.pollNext(output);
-        if (status === 'END_OF_INPUT') break;
+        if (status === 'END_OF_INPUT') {
+          if (this.storage) await this.finalCheckpoint();
+          break;
+        }
         if (status === 'NOTHING_AVAILABLE') {
           const triggered = new Promise<void>((resolve) => (this.triggerWake = resolve));
           await this.guard(Promise.race([reader.isAvailable(), triggered]));
@@ -496,6 +502,30 @@ export class StreamTask {
       }
     } finally {
       await reader.close?.();
+    }
+  }
+
+  /**
+   * With checkpointing on, a bounded source ends only after a checkpoint taken behind its last
+   * record has completed (Flink's final checkpoint): downstream two-phase-commit sinks commit
+   * their last transactions on that checkpoint, and a failure after it replays nothing.
+   */
+  private async finalCheckpoint(): Promise<void> {
+    for (;;) {
+      this.checkAsyncFailure();
+      const trigger = this.pendingTrigger;
+      const triggered = new Promise<void>((resolve) => (this.triggerWake = resolve));
+      if (!trigger) {
+        await this.guard(triggered);
+        continue;
+      }
+      this.pendingTrigger = undefined;
+      const outcome = new Promise<boolean>((resolve) => (this.awaitedCheckpoint = { id: trigger.id, resolve }));
+      this.checkpoints?.perform(trigger.id, trigger.timestamp, trigger.savepoint);
+      // A newer trigger means this checkpoint's verdict got lost or it was abandoned: take the newer one.
+      const completed = await Promise.race([outcome, triggered.then(() => false), this.cancelSignal.then(() => false)]);
+      this.awaitedCheckpoint = undefined;
+      if (completed) return;
     }
   }
 
