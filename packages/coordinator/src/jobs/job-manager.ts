@@ -707,7 +707,11 @@ export class JobManager {
     const terminal = this.list().filter((r) => isTerminalJobState(r.state));
     for (const r of terminal.slice(RETAINED_TERMINAL_JOBS)) {
       this.jobs.delete(r.id);
-      this.deps.store.delete(keys.job(r.id)).catch(() => undefined);
+      // A pruned FAILED job takes its retained checkpoint with it.
+      const dir = path.join(this.deps.checkpointDir, r.id);
+      deleteAllCheckpoints(this.deps.store, r.id, dir)
+        .then(() => this.deps.store.delete(keys.job(r.id)))
+        .catch((err: unknown) => this.deps.logger.warn({ jobId: r.id, err: describeError(err) }, 'pruning an ended job failed'));
     }
   }
 }
