@@ -14,5 +14,6 @@ export * from './datastream.js';
 export * from './functions.js';
 export * from './source.js';
 export * from './sink.js';
+export * from './two-phase-commit-sink.js';
 export * from './file-sink.js';
 export * from './state.js';
