@@ -3,6 +3,7 @@
  * with the checkpoint each was pre-committed at (Flink: CommittableCollector). They are committed
  * one checkpoint at a time, in checkpoint order, never two commits at once.
  */
+import { END_OF_INPUT_CHECKPOINT_ID } from '@eddy/api';
 
 /** A committable with its checkpoint: the form stored in checkpoint metadata (Flink: CommittableWithLineage). */
 export interface CommittableWithLineage {
@@ -80,7 +81,8 @@ export class CommittableCollector {
         try {
           await this.commitFn(this.pending.slice(0, n).map((c) => c.committable));
         } catch (err) {
-          this.failed = new Error(`sink '${this.sinkName}' failed to commit checkpoint ${id}: ${messageOf(err)}`, { cause: err });
+          const at = id === END_OF_INPUT_CHECKPOINT_ID ? 'at the end of the input' : `checkpoint ${id}`;
+          this.failed = new Error(`sink '${this.sinkName}' failed to commit ${at}: ${messageOf(err)}`, { cause: err });
           this.wake();
           throw this.failed;
         }

@@ -281,6 +281,13 @@ test('a failed commit fails the sink with a clear error everywhere the task look
   const sink3 = new RecordingSink();
   sink3.failWith = new Error('denied');
   await assert.rejects(openSink(sink3, { checkpointing: true, restored: [{ checkpointId: 4, committable: '4:a' }] }), /failed to commit checkpoint 4: denied/);
+
+  // Without checkpointing the one commit at the end of the input fails the same way.
+  const sink4 = new RecordingSink();
+  const unchecked = await openSink(sink4, { checkpointing: false });
+  write(unchecked, 'c');
+  sink4.failWith = new Error('read-only');
+  await assert.rejects(Promise.resolve(unchecked.endInput()), /sink 'files' failed to commit at the end of the input: read-only/);
 });
 
 test('without checkpointing, the end of the input commits and snapshots carry nothing', async () => {

@@ -28,6 +28,7 @@ interface TwoPhase {
   readonly collector: CommittableCollector;
 }
 
+/** The last operator of a sink's chain: writes records and, for two-phase-commit sinks, commits them. */
 export class SinkOperator extends StreamOperator {
   private writer: SinkWriter<unknown> | undefined;
   private twoPhase: TwoPhase | undefined;
