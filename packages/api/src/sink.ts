@@ -13,7 +13,8 @@ export interface SinkContext extends RuntimeContext {
   writeStdout(text: string): void;
   /**
    * Whether the job takes checkpoints. Then a two-phase-commit sink makes data visible only when
-   * a checkpoint completes; otherwise at flushes and at the end of the input.
+   * a checkpoint completes; otherwise when its writer chooses (a FileSink: at a roll) and at the
+   * end of the input.
    */
   readonly checkpointingEnabled: boolean;
 }
