@@ -1,20 +1,32 @@
 /**
- * `new FileSink({ path })`: one JSON line per record, in part files under `path`.
+ * `new FileSink({ path })`: one JSON line per record, in part files under `path`; exactly-once
+ * with checkpoints, through the two-phase commit of {@link TwoPhaseCommittingSink}.
  *
- * Visibility convention (fixed now, exactly-once with checkpoints later): only finished part
- * files are visible, named `part-<subtask>-<counter>.jsonl`; files in progress are hidden, named
- * `.part-<subtask>-<counter>.jsonl.inprogress`. A part file is finished when it reaches its size
- * limit or when the input ends.
+ * Visibility: only committed part files are visible, named `part-<subtask>-<counter>.jsonl`.
+ * Every other file starts with `.`: parts in progress and parts pre-committed at a checkpoint but
+ * not committed yet are `.part-<subtask>-<counter>.jsonl.inprogress`.
+ * - With checkpointing, a part is closed at every checkpoint barrier (and when it reaches
+ *   `maxPartBytes`) and becomes visible when that checkpoint completes. A restore commits the
+ *   checkpoint's parts again (a no-op for those already visible) and removes the hidden leftovers,
+ *   whose records the restored job writes again.
+ * - Without checkpointing, a part becomes visible when it reaches `maxPartBytes` or the input ends.
+ *
+ * Counters continue above every part name of the subtask already in the directory, hidden ones
+ * included, so a name is never reused across runs, restarts and attempts.
  */
-import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
-import { type Sink, type SinkContext, type SinkWriter } from './sink.js';
+import { FileCommitter, type FileSinkCommittable } from './file-committer.js';
+import { FileSinkWriter } from './file-sink-writer.js';
+import type { SinkContext } from './sink.js';
+import type { Committer, PrecommittingSinkWriter, TwoPhaseCommittingSink } from './two-phase-commit-sink.js';
+
+export type { FileSinkCommittable } from './file-committer.js';
+export { partFileNames, type PartFileNames } from './part-files.js';
 
 /** Options of {@link FileSink}. */
 export interface FileSinkOptions {
   /** Directory for part files; created when missing. */
   readonly path: string;
-  /** A part file is rolled (finished) once it reaches this many bytes. Default 128 MiB. */
+  /** A part file is rolled (closed) once it reaches this many bytes. Default 128 MiB. */
   readonly maxPartBytes?: number;
 }
 
@@ -26,8 +38,8 @@ export function toJsonLine(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null';
 }
 
-/** Writes JSON lines into part files. See the module comment for naming. */
-export class FileSink<T> implements Sink<T> {
+/** Writes JSON lines into part files. See the module comment for naming and visibility. */
+export class FileSink<T> implements TwoPhaseCommittingSink<T, FileSinkCommittable> {
   readonly path: string;
   readonly maxPartBytes: number;
 
@@ -38,76 +50,11 @@ export class FileSink<T> implements Sink<T> {
     this.maxPartBytes = options.maxPartBytes ?? 128 * 1024 * 1024;
   }
 
-  createWriter(ctx: SinkContext): SinkWriter<T> {
-    return new FileSinkWriter<T>(this.path, this.maxPartBytes, ctx.subtaskIndex);
-  }
-}
-
-/** Names of a part file; exported for tests and the exactly-once committer to come. */
-export function partFileNames(subtask: number, counter: number): { inProgress: string; finished: string } {
-  const base = `part-${subtask}-${counter}.jsonl`;
-  return { inProgress: `.${base}.inprogress`, finished: base };
-}
-
-class FileSinkWriter<T> implements SinkWriter<T> {
-  private fd: number | undefined;
-  private counter = 0;
-  private partBytes = 0;
-  private pending = '';
-  private current: { inProgress: string; finished: string } | undefined;
-
-  constructor(
-    private readonly dir: string,
-    private readonly maxPartBytes: number,
-    private readonly subtask: number,
-  ) {
-    fs.mkdirSync(dir, { recursive: true });
-    // Resume numbering after finished parts of an earlier run rather than overwrite them.
-    const prefix = `part-${subtask}-`;
-    for (const f of fs.readdirSync(dir)) {
-      if (f.startsWith(prefix) && f.endsWith('.jsonl')) {
-        const n = Number(f.slice(prefix.length, -'.jsonl'.length));
-        if (Number.isInteger(n) && n >= this.counter) this.counter = n + 1;
-      }
-    }
+  createWriter(ctx: SinkContext): PrecommittingSinkWriter<T, FileSinkCommittable> {
+    return new FileSinkWriter<T>(this.path, this.maxPartBytes, ctx.subtaskIndex, ctx.checkpointingEnabled, toJsonLine);
   }
 
-  write(value: T): void {
-    this.pending += toJsonLine(value) + '\n';
-    if (this.pending.length >= 64 * 1024) this.writePending();
-  }
-
-  private writePending(): void {
-    if (this.pending.length === 0) return;
-    if (this.fd === undefined) {
-      this.current = partFileNames(this.subtask, this.counter++);
-      this.fd = fs.openSync(nodePath.join(this.dir, this.current.inProgress), 'w');
-      this.partBytes = 0;
-    }
-    const data = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
-    fs.writeSync(this.fd, data);
-    this.partBytes += data.length;
-    if (this.partBytes >= this.maxPartBytes) this.finishPart();
-  }
-
-  private finishPart(): void {
-    if (this.fd === undefined || !this.current) return;
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    this.fd = undefined;
-    fs.renameSync(nodePath.join(this.dir, this.current.inProgress), nodePath.join(this.dir, this.current.finished));
-    this.current = undefined;
-  }
-
-  flush(endOfInput: boolean): void {
-    this.writePending();
-    if (endOfInput) this.finishPart();
-  }
-
-  close(): void {
-    // A cancelled or failed writer leaves its in-progress file hidden; it never becomes visible.
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    this.fd = undefined;
+  createCommitter(ctx: SinkContext): Committer<FileSinkCommittable> {
+    return new FileCommitter(this.path, ctx.subtaskIndex, ctx.parallelism);
   }
 }

@@ -14,6 +14,7 @@ export * from './datastream.js';
 export * from './functions.js';
 export * from './source.js';
 export * from './sink.js';
+export * from './two-phase-commit-sink.js';
 export * from './file-sink.js';
 export * from './state.js';
 export * from './restart-strategies.js';

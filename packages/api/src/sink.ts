@@ -11,6 +11,12 @@ export interface SinkContext extends RuntimeContext {
   pushCollected(sinkName: string, records: string[]): Promise<void>;
   /** Where `print()` writes: the worker's stdout. */
   writeStdout(text: string): void;
+  /**
+   * Whether the job takes checkpoints. Then a two-phase-commit sink makes data visible only when
+   * a checkpoint completes; otherwise when its writer chooses (a FileSink: at a roll) and at the
+   * end of the input.
+   */
+  readonly checkpointingEnabled: boolean;
 }
 
 /** Writes the records of one subtask. */

@@ -576,7 +576,8 @@ export class StreamTask {
   /** End of input: flush sinks, end partitions and wait until consumers took everything. */
   private async finishInput(): Promise<void> {
     this.checkAsyncFailure();
-    for (const op of this.operators) await op.endInput();
+    // Guarded: a two-phase-commit sink waits here for its final checkpoint to complete.
+    for (const op of this.operators) await this.guard(Promise.resolve(op.endInput()));
     for (const p of this.partitions) p.finish();
     await this.guard(Promise.all(this.partitions.map((p) => p.whenDrained())));
   }
