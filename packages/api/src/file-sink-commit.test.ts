@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { FileSink } from './file-sink.js';
 import { parseJobParameters } from './internal/job-parameters.js';
+import { nonKeyedStateStore } from './internal/non-keyed-state.js';
 import type { SinkContext } from './sink.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'eddy-file-sink-test-'));
@@ -27,6 +28,7 @@ function context(subtaskIndex: number, parallelism: number, checkpointingEnabled
     maxParallelism: 128,
     attemptNumber: 0,
     jobParameters: parseJobParameters([]),
+    ...nonKeyedStateStore('files'),
     pushCollected: () => Promise.resolve(),
     writeStdout: () => undefined,
     checkpointingEnabled,

@@ -3,8 +3,15 @@
  * function or an object ("rich function") with the method plus optional `open`/`close`.
  */
 
-/** What a rich function's `open(ctx)` receives (Flink: RuntimeContext). */
-export interface RuntimeContext {
+import type { KeyedStateStore } from './state.js';
+
+/**
+ * What a rich function's `open(ctx)` receives (Flink: RuntimeContext). On a keyed stream (after
+ * `keyBy`) the state getters of {@link KeyedStateStore} return state objects scoped to the key
+ * of the record being processed; obtain them in `open` and keep them. Elsewhere the getters
+ * throw, as Flink's do.
+ */
+export interface RuntimeContext extends KeyedStateStore {
   readonly jobId: string;
   readonly jobName: string;
   /** Name of the operator this function belongs to. */

@@ -9,12 +9,14 @@ import * as path from 'node:path';
 import {
   CHANNEL_OPTIONS,
   RUNTIME_DEFAULTS,
+  SETTINGS,
   bindServer,
   createServer,
   describeError,
   grpc,
   invalidArgument,
   proto,
+  resolveSetting,
   shutdownServer,
   type Fence__Output,
   type Logger,
@@ -44,6 +46,11 @@ export interface WorkerOptions {
   /** gRPC port; 0 picks a free one. */
   readonly port: number;
   readonly logger: Logger;
+  /**
+   * Object-cache bound of each keyed operator instance's state backend, in bytes. Default: the
+   * `state-cache-bytes` setting (`EDDY_STATE_CACHE_BYTES`, 256 MiB).
+   */
+  readonly stateCacheBytes?: number;
 }
 
 /** A running worker. */
@@ -67,6 +74,9 @@ function taskKey(jobId: string, attempt: number, vertexId: string, subtask: numb
  */
 export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   if (!Number.isInteger(opts.slots) || opts.slots < 1) throw new Error(`slots must be a positive integer, got ${opts.slots}`);
+  const stateCacheBytes = opts.stateCacheBytes ?? resolveSetting(SETTINGS.stateCacheBytes, undefined);
+  if (!Number.isSafeInteger(stateCacheBytes) || stateCacheBytes < 1 << 20)
+    throw new Error(`the state cache must be an integer of at least 1048576 bytes, got ${stateCacheBytes}`);
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const workerId = `worker-${randomBytes(4).toString('hex')}`;
   const logger = opts.logger.child({ workerId });
@@ -98,6 +108,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     exchangeClients,
     logger,
     localStateRoot: path.join(opts.dataDir, 'state', workerId),
+    keyedState: { cacheBytes: stateCacheBytes },
     reportState(task: TaskIdentity, state: TaskState, failure: string, metrics: OperatorCounters[]) {
       const key = taskKey(task.fence.jobId, task.fence.attempt, task.vertexId, task.subtask);
       const send = (): Promise<void> =>

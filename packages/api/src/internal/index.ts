@@ -5,3 +5,4 @@
 export * from './job-loader.js';
 export * from './job-parameters.js';
 export { Transformation, resolvePartitioner, type Partitioning } from '../transformation.js';
+export { nonKeyedStateStore } from './non-keyed-state.js';

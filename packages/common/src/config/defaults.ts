@@ -47,6 +47,12 @@ export const SETTINGS = {
   workerSlots: setting('slots', 'EDDY_SLOTS', 4, 'Task slots a worker offers (Flink: taskmanager.numberOfTaskSlots).'),
   workerHost: setting('host', 'EDDY_HOST', '127.0.0.1', 'Address the worker binds and advertises to peers.'),
   workerPort: setting('port', 'EDDY_PORT', 0, 'gRPC port of the worker; 0 picks a free port.'),
+  stateCacheBytes: setting(
+    'state-cache-bytes',
+    'EDDY_STATE_CACHE_BYTES',
+    256 * 1024 * 1024,
+    'Bytes of keyed state each keyed operator instance keeps in memory above RocksDB (write-behind object cache).',
+  ),
   localWorkers: setting('workers', 'EDDY_WORKERS', 2, 'Worker processes started by `eddy local`.'),
   parallelism: setting('parallelism', 'EDDY_PARALLELISM', 0, 'Job parallelism override; 0 keeps the job\'s own.'),
   jobEvaluationTimeout: setting(

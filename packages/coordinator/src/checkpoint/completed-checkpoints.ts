@@ -71,7 +71,8 @@ export async function selectRestoreCheckpoint(
   return undefined;
 }
 
-function listFiles(root: string, dir = root, out: string[] = []): string[] {
+/** Files under `root` (relative paths), and its subdirectories (absolute, parents before children). */
+function listTree(root: string, dir = root, out = { files: [] as string[], dirs: [] as string[] }): { files: string[]; dirs: string[] } {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -80,8 +81,10 @@ function listFiles(root: string, dir = root, out: string[] = []): string[] {
   }
   for (const e of entries) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) listFiles(root, p, out);
-    else out.push(path.relative(root, p));
+    if (e.isDirectory()) {
+      out.dirs.push(p);
+      listTree(root, p, out);
+    } else out.files.push(path.relative(root, p));
   }
   return out;
 }
@@ -94,8 +97,12 @@ function listFiles(root: string, dir = root, out: string[] = []): string[] {
  */
 export async function sweepOrphans(jobDir: string, retained: readonly CompletedCheckpoint[], storage: CheckpointStorage): Promise<string[]> {
   const keep = new Set(retained.flatMap(checkpointFiles));
-  const orphans = listFiles(jobDir).filter((f) => !keep.has(f));
+  const tree = listTree(jobDir);
+  const orphans = tree.files.filter((f) => !keep.has(f));
   await storage.delete(orphans);
+  // A task that died (or was canceled) between creating its directory and writing a file leaves
+  // an empty directory that no file listing reveals. Children first, so emptied parents go too.
+  for (const d of tree.dirs.reverse()) await fs.promises.rmdir(d).catch(() => undefined);
   return orphans;
 }
 

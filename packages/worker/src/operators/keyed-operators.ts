@@ -1,85 +1,74 @@
 /**
  * Keyed operators: running reduce and KeyedProcessFunction. Each record's key is extracted with
  * the same selector that partitioned the stream, so every key's records meet in one subtask.
- * State lives in a {@link HeapKeyedState}.
+ * State lives in the operator's RocksDB backend (see keyed-operator.ts).
  */
-import type { Collector, KeyedProcessContext, KeySelector } from '@eddy/api';
-import { assignToKeyGroup } from '@eddy/common';
-import { readHeapSnapshot, writeHeapSnapshot, type HeapKeyedState } from '../state/keyed-state-store.js';
-import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
-import { StreamOperator, bindUserFunction } from './stream-operator.js';
+import {
+  ValueStateDescriptor,
+  type Collector,
+  type KeyedProcessContext,
+  type KeySelector,
+  type RuntimeContext,
+  type ValueState,
+} from '@eddy/api';
+import { AbstractKeyedOperator, isThenable, type KeyedStateOptions } from './keyed-operator.js';
+import { bindUserFunction } from './stream-operator.js';
+
+/** Name of the reduce operator's own state (Flink: StreamGroupedReduceOperator's `_op_state`). */
+const REDUCE_STATE = '_op_state';
 
 /** Running reduce per key: emits the new result for every record (Flink: StreamGroupedReduceOperator). */
-export class KeyedReduceOperator extends StreamOperator {
+export class KeyedReduceOperator extends AbstractKeyedOperator {
   private readonly fn: (a: unknown, b: unknown) => unknown;
+  private state: ValueState<unknown> | undefined;
 
-  constructor(
-    id: string,
-    name: string,
-    userFunction: unknown,
-    private readonly keySelector: KeySelector<unknown, unknown>,
-    private readonly state: HeapKeyedState,
-  ) {
-    super(id, name, userFunction);
+  constructor(id: string, name: string, userFunction: unknown, keySelector: KeySelector<unknown, unknown>, options: KeyedStateOptions) {
+    super(id, name, userFunction, keySelector, options);
     this.fn = bindUserFunction(userFunction, 'reduce', name);
   }
 
-  override async initializeState(ctx: StateInitializationContext): Promise<void> {
-    const { start, end } = ctx.keyGroupRange;
-    const keep = (key: unknown): boolean => {
-      const g = assignToKeyGroup(key, ctx.maxParallelism);
-      return g >= start && g <= end;
-    };
-    for (const f of ctx.restored?.keyed ?? []) this.state.restore(await readHeapSnapshot(f), keep);
+  override async open(ctx: RuntimeContext): Promise<void> {
+    this.state = this.getState(new ValueStateDescriptor<unknown>(REDUCE_STATE));
+    await super.open(ctx);
   }
 
-  override snapshotState(): OperatorSnapshot {
-    const data = this.state.snapshot();
-    return { keyed: { writeTo: (file) => writeHeapSnapshot(file, data), discard: () => undefined } };
-  }
-
-  collect(value: unknown, timestamp: number | undefined): void {
+  processRecord(value: unknown, timestamp: number | undefined): void {
     this.recordsIn++;
-    const key = this.keySelector(value);
-    const current = this.state.get(key);
+    this.backend.setCurrentKey(this.keySelector(value));
+    const state = this.state!;
+    const current = state.value();
     const next = current === undefined ? value : this.fn(current, value);
-    this.state.put(key, next);
+    state.update(next);
     this.recordsOut++;
     this.output.collect(next, timestamp);
   }
 }
 
 /** Runs a KeyedProcessFunction (Flink: KeyedProcessOperator). */
-export class KeyedProcessOperator extends StreamOperator implements KeyedProcessContext<unknown> {
-  private readonly fn: (v: unknown, ctx: KeyedProcessContext<unknown>, out: Collector<unknown>) => void;
-  private currentKey: unknown;
+export class KeyedProcessOperator extends AbstractKeyedOperator implements KeyedProcessContext<unknown> {
+  private readonly fn: (v: unknown, ctx: KeyedProcessContext<unknown>, out: Collector<unknown>) => unknown;
   timestamp: number | undefined;
-  private readonly out: Collector<unknown>;
+  private readonly out: Collector<unknown> = {
+    collect: (v: unknown) => {
+      this.recordsOut++;
+      this.output.collect(v, this.timestamp);
+    },
+  };
 
-  constructor(
-    id: string,
-    name: string,
-    userFunction: unknown,
-    private readonly keySelector: KeySelector<unknown, unknown>,
-  ) {
-    super(id, name, userFunction);
+  constructor(id: string, name: string, userFunction: unknown, keySelector: KeySelector<unknown, unknown>, options: KeyedStateOptions) {
+    super(id, name, userFunction, keySelector, options);
     this.fn = bindUserFunction(userFunction, 'processElement', name);
-    this.out = {
-      collect: (v: unknown) => {
-        this.recordsOut++;
-        this.output.collect(v, this.timestamp);
-      },
-    };
   }
 
   getCurrentKey(): unknown {
-    return this.currentKey;
+    return this.backend.getCurrentKey();
   }
 
-  collect(value: unknown, timestamp: number | undefined): void {
+  processRecord(value: unknown, timestamp: number | undefined): void | Promise<void> {
     this.recordsIn++;
-    this.currentKey = this.keySelector(value);
+    this.backend.setCurrentKey(this.keySelector(value));
     this.timestamp = timestamp;
-    this.fn(value, this, this.out);
+    const r = this.fn(value, this, this.out);
+    if (isThenable(r)) return Promise.resolve(r).then(() => undefined);
   }
 }

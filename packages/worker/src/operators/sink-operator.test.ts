@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import { FileSink, type Committer, type PrecommittingSinkWriter, type Sink, type TwoPhaseCommittingSink } from '@eddy/api';
-import { parseJobParameters } from '@eddy/api/internal';
+import { nonKeyedStateStore, parseJobParameters } from '@eddy/api/internal';
 import type { CommittableWithLineage } from './committable-collector.js';
 import { SinkOperator } from './sink-operator.js';
 
@@ -43,6 +43,7 @@ async function openSink(sink: Sink<unknown>, opts: OpenOptions): Promise<SinkOpe
     maxParallelism: 128,
     attemptNumber: 0,
     jobParameters: parseJobParameters([]),
+    ...nonKeyedStateStore('files'),
   });
   return op;
 }

@@ -4,13 +4,13 @@ import { FilterOperator, FlatMapOperator, MapOperator, ProcessOperator } from '.
 import { KeyedProcessOperator, KeyedReduceOperator } from '../operators/keyed-operators.js';
 import { SinkOperator, type SinkServices } from '../operators/sink-operator.js';
 import type { StreamOperator } from '../operators/stream-operator.js';
-import { HeapKeyedStateStore } from '../state/keyed-state-store.js';
+import type { KeyedStateOptions } from '../operators/keyed-operator.js';
 
 /**
  * Creates the operator of a non-source transformation.
  * @throws Error for sources (driven by the task itself) and unknown kinds.
  */
-export function createOperator(t: Transformation, sinkServices: SinkServices): StreamOperator {
+export function createOperator(t: Transformation, sinkServices: SinkServices, keyedState: KeyedStateOptions): StreamOperator {
   const id = String(t.id);
   switch (t.kind) {
     case 'map':
@@ -22,9 +22,9 @@ export function createOperator(t: Transformation, sinkServices: SinkServices): S
     case 'process':
       return new ProcessOperator(id, t.name, t.userFunction);
     case 'keyed-reduce':
-      return new KeyedReduceOperator(id, t.name, t.userFunction, requireKey(t), new HeapKeyedStateStore());
+      return new KeyedReduceOperator(id, t.name, t.userFunction, requireKey(t), keyedState);
     case 'keyed-process':
-      return new KeyedProcessOperator(id, t.name, t.userFunction, requireKey(t));
+      return new KeyedProcessOperator(id, t.name, t.userFunction, requireKey(t), keyedState);
     case 'sink':
       if (!t.sink) throw new Error(`sink '${t.name}' has no Sink`);
       return new SinkOperator(id, t.name, t.sink, sinkServices);

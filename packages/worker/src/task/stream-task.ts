@@ -23,12 +23,13 @@ import {
   type TaskDeploymentDescriptor__Output,
   type TaskState,
 } from '@eddy/common';
-import type { RuntimeContext, Source, SourceReader, SourceSplit } from '@eddy/api';
-import { parseJobParameters, type Transformation } from '@eddy/api/internal';
+import type { KeyedStateStore, RuntimeContext, Source, SourceReader, SourceSplit } from '@eddy/api';
+import { nonKeyedStateStore, parseJobParameters, type Transformation } from '@eddy/api/internal';
 import { BroadcastEmitter, NO_OUTPUT, type Emitter } from '../operators/emitter.js';
+import { AbstractKeyedOperator } from '../operators/keyed-operator.js';
 import { SinkOperator } from '../operators/sink-operator.js';
 import type { StreamOperator } from '../operators/stream-operator.js';
-import type { ChannelItem } from '../network/channel-item.js';
+import type { BatchItem, BytesItem, ChannelItem } from '../network/channel-item.js';
 import { InputGate, type GateChannel } from '../network/input-gate.js';
 import { LocalInputChannel, RemoteInputChannel, type InputChannel } from '../network/input-channel.js';
 import { partitionKey } from '../network/partition-registry.js';
@@ -60,6 +61,8 @@ export class StreamTask {
   private readonly sinks: SinkOperator[] = [];
   private readonly partitions: ResultPartition[] = [];
   private gate: InputGate<BufferVisitor> | undefined;
+  /** The chain's head when it is keyed: its input is processed batch by batch, with state prefetched. */
+  private keyedHead: AbstractKeyedOperator | undefined;
   private sourceCounter: { operatorId: string; count: number } | undefined;
   private canceled = false;
   private cancelWake: () => void = () => undefined;
@@ -218,8 +221,14 @@ export class StreamTask {
     );
   }
 
-  private runtimeContext(t: Transformation, vertex: JobVertex): RuntimeContext {
+  private runtimeContext(t: Transformation, vertex: JobVertex, op?: StreamOperator): RuntimeContext {
+    const store: KeyedStateStore = op instanceof AbstractKeyedOperator ? op : nonKeyedStateStore(t.name);
     return {
+      getState: (d) => store.getState(d),
+      getListState: (d) => store.getListState(d),
+      getMapState: (d) => store.getMapState(d),
+      getReducingState: (d) => store.getReducingState(d),
+      getAggregatingState: (d) => store.getAggregatingState(d),
       jobId: this.identity.fence.jobId,
       jobName: this.job.jobGraph.jobName,
       operatorName: t.name,
@@ -251,7 +260,7 @@ export class StreamTask {
     for (const id of vertex.nodeIds) {
       const t = this.transformation(id);
       if (t.kind === 'source') continue;
-      const op = createOperator(t, sinkServices);
+      const op = createOperator(t, sinkServices, this.services.keyedState);
       ops.set(id, op);
       this.operators.push(op);
       if (op instanceof SinkOperator) this.sinks.push(op);
@@ -353,6 +362,11 @@ export class StreamTask {
                 { fence, edgeId: e.id, producerSubtask: p, subpartition: this.tdd.subtask },
                 RUNTIME_DEFAULTS.creditsPerChannel,
               );
+        if (target instanceof AbstractKeyedOperator) {
+          if (this.keyedHead !== undefined && this.keyedHead !== target)
+            throw new Error(`inputs of this task reach two keyed operators ('${this.keyedHead.name}', '${target.name}')`);
+          this.keyedHead = target;
+        }
         const index = channels.length;
         const gc: GateChannel<BufferVisitor> = {
           channel,
@@ -402,7 +416,7 @@ export class StreamTask {
   private async openOperators(vertex: JobVertex): Promise<void> {
     // Tail first, as Flink does, so every operator's downstream is ready before it emits.
     for (const op of [...this.operators].reverse()) {
-      await op.open(this.runtimeContext(this.transformation(Number(op.operatorId)), vertex));
+      await op.open(this.runtimeContext(this.transformation(Number(op.operatorId)), vertex, op));
     }
   }
 
@@ -548,6 +562,33 @@ export class StreamTask {
     } else target.event(item.event);
   }
 
+  /**
+   * A batch for a keyed head: decoded whole, its keys' state prefetched in one go (no await when
+   * all are cached), then processed record by record, awaiting asynchronous user functions.
+   */
+  private async processKeyed(op: AbstractKeyedOperator, gc: GateChannel<BufferVisitor>, item: BytesItem | BatchItem): Promise<void> {
+    let values: unknown[];
+    let timestamps: Array<number | undefined> | undefined;
+    if (item.kind === 'bytes') {
+      const decoded = decodeToBatch(item.data);
+      if (decoded.event !== undefined) {
+        gc.target.event(decoded.event);
+        return;
+      }
+      values = decoded.values;
+      timestamps = decoded.timestamps;
+    } else {
+      values = item.values;
+      timestamps = item.timestamps;
+    }
+    const loading = op.prepareBatch(values);
+    if (loading !== undefined) await this.guard(loading);
+    for (let i = 0; i < values.length; i++) {
+      const pending = op.processRecord(values[i], timestamps?.[i]);
+      if (pending !== undefined) await this.guard(pending);
+    }
+  }
+
   private async runInputs(): Promise<void> {
     const gate = this.gate;
     if (!gate) return;
@@ -564,7 +605,8 @@ export class StreamTask {
         await this.guard(gate.whenAvailable());
         continue;
       }
-      this.processItem(next.gc, next.item);
+      if (this.keyedHead !== undefined && next.item.kind !== 'event') await this.processKeyed(this.keyedHead, next.gc, next.item);
+      else this.processItem(next.gc, next.item);
       if (!next.gc.finished) next.gc.channel.recycle();
       if (++turn >= ITEMS_PER_TURN) {
         turn = 0;
@@ -581,6 +623,31 @@ export class StreamTask {
     for (const p of this.partitions) p.finish();
     await this.guard(Promise.all(this.partitions.map((p) => p.whenDrained())));
   }
+}
+
+/** One decoded network buffer: its records, or the event it carries. */
+interface DecodedBuffer {
+  readonly values: unknown[];
+  /** Per-record timestamps, undefined when no record has one. */
+  readonly timestamps: Array<number | undefined> | undefined;
+  readonly event: StreamEvent | undefined;
+}
+
+function decodeToBatch(data: Buffer): DecodedBuffer {
+  const values: unknown[] = [];
+  let timestamps: Array<number | undefined> | undefined;
+  let event: StreamEvent | undefined;
+  decodeBuffer(data, {
+    record(v, ts) {
+      if (ts !== undefined && timestamps === undefined) timestamps = new Array<number | undefined>(values.length);
+      values.push(v);
+      timestamps?.push(ts);
+    },
+    event(ev) {
+      event = ev;
+    },
+  });
+  return { values, timestamps, event };
 }
 
 /** Operator keys (`uid:…`, `node-…`) as directory names. */

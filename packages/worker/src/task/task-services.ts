@@ -1,5 +1,6 @@
 /** What a task needs from its worker. */
 import type { Fence__Output, Logger, TaskState, TaskStateSnapshot } from '@eddy/common';
+import type { KeyedStateOptions } from '../operators/keyed-operator.js';
 import type { ExchangeClients } from '../network/input-channel.js';
 import type { PartitionRegistry } from '../network/partition-registry.js';
 
@@ -11,6 +12,8 @@ export interface TaskServices {
   readonly logger: Logger;
   /** Worker-local directory for operator working state (RocksDB); `<dataDir>/state`. */
   readonly localStateRoot: string;
+  /** Sizing of keyed operators' state backends. */
+  readonly keyedState: KeyedStateOptions;
   /** Reports a state change to the coordinator (with the task's latest metrics). */
   reportState(task: TaskIdentity, state: TaskState, failure: string, metrics: OperatorCounters[]): void;
   /** Hands CollectSink records to the coordinator. */

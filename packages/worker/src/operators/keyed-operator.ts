@@ -1,0 +1,152 @@
+/**
+ * Base of operators on a keyed stream (Flink: AbstractStreamOperator with a keyed state backend).
+ * Each instance owns a RocksDB {@link KeyedStateBackend} for the key groups of its subtask; the
+ * task hands it whole input batches through {@link AbstractKeyedOperator.prepareBatch}, so a
+ * batch's state is loaded with one read per batch instead of one awaited read per record.
+ *
+ * A keyed operator is always the head of its chain (keyBy never chains), so the task's input loop
+ * is its only caller and may await between records.
+ */
+import type {
+  AggregatingState,
+  AggregatingStateDescriptor,
+  KeyedStateStore,
+  KeySelector,
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ReducingState,
+  ReducingStateDescriptor,
+  ValueState,
+  ValueStateDescriptor,
+} from '@eddy/api';
+import { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
+import { StreamOperator } from './stream-operator.js';
+
+/** How keyed operators size their state backends. */
+export interface KeyedStateOptions {
+  /** Bound of each backend's object cache in bytes (see KeyedStateBackendOptions.cacheBytes). */
+  readonly cacheBytes: number;
+  /** RocksDB block cache per backend in bytes. */
+  readonly blockCacheBytes?: number;
+}
+
+/** A keyed operator: owns the keyed state of its subtask's key groups. */
+export abstract class AbstractKeyedOperator extends StreamOperator implements KeyedStateStore {
+  private backendOrUndefined: KeyedStateBackend | undefined;
+  /** Keys of the batch being prepared; reused so that a batch allocates one array at most. */
+  private batchKeys: unknown[] = [];
+
+  constructor(
+    id: string,
+    name: string,
+    userFunction: unknown,
+    protected readonly keySelector: KeySelector<unknown, unknown>,
+    private readonly stateOptions: KeyedStateOptions,
+  ) {
+    super(id, name, userFunction);
+  }
+
+  /** The state backend; exists from {@link initializeState} on. */
+  protected get backend(): KeyedStateBackend {
+    const b = this.backendOrUndefined;
+    if (b === undefined) throw new Error(`keyed state of '${this.name}' is used before the operator was initialized`);
+    return b;
+  }
+
+  /** Opens the backend in the operator's local directory and restores the checkpoint's files for its key groups. */
+  override async initializeState(ctx: StateInitializationContext): Promise<void> {
+    const backend = await KeyedStateBackend.open({
+      dir: ctx.localStateDir,
+      maxParallelism: ctx.maxParallelism,
+      keyGroupRange: ctx.keyGroupRange,
+      cacheBytes: this.stateOptions.cacheBytes,
+      ...(this.stateOptions.blockCacheBytes !== undefined ? { blockCacheBytes: this.stateOptions.blockCacheBytes } : {}),
+    });
+    this.backendOrUndefined = backend;
+    const files = ctx.restored?.keyed ?? [];
+    if (files.length > 0) await backend.restore(files.map((f) => ({ file: f.file, sha256: f.sha256 })));
+  }
+
+  /**
+   * Makes the state of `values`' keys available to synchronous access. Returns undefined when
+   * every key is already in memory (the common case for hot keys: no await, no promise), else a
+   * promise that resolves once they are loaded.
+   * @throws Error when a key selector throws or a key belongs to another subtask's key groups.
+   */
+  prepareBatch(values: readonly unknown[]): Promise<void> | undefined {
+    const backend = this.backend;
+    const keys = this.batchKeys;
+    keys.length = 0;
+    let allCached = true;
+    for (let i = 0; i < values.length; i++) {
+      const key = this.keySelector(values[i]);
+      keys.push(key);
+      if (allCached && !backend.isCached(key)) allCached = false;
+    }
+    if (allCached) return undefined;
+    // prefetch keeps the array it is given only for the duration of the call.
+    return backend.prefetch(keys);
+  }
+
+  /**
+   * Processes one record of a prepared batch. Returns a promise when the user function is
+   * asynchronous: the caller awaits it before the next record, so state accesses after an
+   * `await` inside the function still see this record's key.
+   */
+  abstract processRecord(value: unknown, timestamp: number | undefined): void | Promise<void>;
+
+  /** Chained callers are impossible for a keyed operator; records arrive through {@link processRecord}. */
+  collect(value: unknown, timestamp: number | undefined): void {
+    const r = this.processRecord(value, timestamp);
+    if (r !== undefined) throw new Error(`'${this.name}' returned a promise where only synchronous processing is possible`);
+  }
+
+  override snapshotState(checkpointId: number): OperatorSnapshot {
+    const snapshot = this.backend.snapshotSync(checkpointId);
+    return {
+      keyed: {
+        writeTo: async (file) => {
+          const r = await snapshot.writeTo(file);
+          return { bytes: r.bytes, sha256: r.sha256, keyGroups: r.keyGroups };
+        },
+        discard: () => snapshot.discard(),
+      },
+    };
+  }
+
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      await this.backendOrUndefined?.dispose();
+    }
+  }
+
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T> {
+    return this.backend.getState(descriptor);
+  }
+
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T> {
+    return this.backend.getListState(descriptor);
+  }
+
+  getMapState<UK, UV>(descriptor: MapStateDescriptor<UK, UV>): MapState<UK, UV> {
+    return this.backend.getMapState(descriptor);
+  }
+
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T> {
+    return this.backend.getReducingState(descriptor);
+  }
+
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT> {
+    return this.backend.getAggregatingState(descriptor);
+  }
+}
+
+/** True when `v` looks like a promise (an async user function's result). */
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
+}

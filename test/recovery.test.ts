@@ -1,0 +1,204 @@
+/**
+ * Recovery from damaged and unfinished checkpoints, with real workers, etcd and checkpoint files:
+ * - a corrupted file in the latest checkpoint makes the restore fall back to the previous one,
+ *   loudly, and the damaged checkpoint's metadata is removed;
+ * - workers killed after writing their snapshot and before acknowledging it: the restore uses the
+ *   last completed checkpoint, the unfinished checkpoint's files are removed, and the output is
+ *   still exactly once.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { CompletedCheckpoint } from '@eddy/common';
+import { startEtcd, type EtcdServer } from '@eddy/common/testing';
+import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
+import { assertExactKeyedCount, readPartFiles, type CountRecord } from './support/keyed-count-oracle.js';
+
+const run = promisify(execFile);
+const TO = 1_999_999;
+const KEYS = 1000;
+
+async function checkpointIds(endpoint: string, jobId: string): Promise<number[]> {
+  const prefix = `/eddy/jobs/${jobId}/checkpoints/`;
+  const { stdout } = await run('etcdctl', ['--endpoints', endpoint, 'get', '--keys-only', '--prefix', prefix]);
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((k) => Number(k.slice(prefix.length)))
+    .sort((a, b) => a - b);
+}
+
+async function checkpointMetadata(endpoint: string, jobId: string, id: number): Promise<CompletedCheckpoint> {
+  const key = `/eddy/jobs/${jobId}/checkpoints/${id}`;
+  const { stdout } = await run('etcdctl', ['--endpoints', endpoint, 'get', '--print-value-only', key]);
+  return JSON.parse(stdout) as CompletedCheckpoint;
+}
+
+/** Index of a live worker that runs tasks of the job. */
+async function workerWithTasks(cluster: Cluster, jobId: string): Promise<number> {
+  const status = await cluster.client.getJobStatus(jobId);
+  const pidOf = new Map((await cluster.client.listWorkers()).map((w) => [w.workerId, w.pid]));
+  const pids = new Set(status.tasks.map((t) => pidOf.get(t.workerId)));
+  const index = cluster.workers.findIndex((w) => w.exitCode === null && w.signalCode === null && pids.has(w.pid));
+  assert.ok(index >= 0, 'a live worker runs tasks of the job');
+  return index;
+}
+
+function deadWorkers(cluster: Cluster): number {
+  return cluster.workers.filter((w) => w.exitCode !== null || w.signalCode !== null).length;
+}
+
+/** Counts restored from an older checkpoint may repeat output; the state must still be exact. */
+function assertFinalCountsExact(bySubtask: ReadonlyMap<number, readonly CountRecord[]>): void {
+  const last = new Map<number, CountRecord>();
+  const seen = new Map<number, Set<number>>();
+  for (const records of bySubtask.values()) {
+    for (const r of records) {
+      const prev = last.get(r.k);
+      if (!prev || r.c > prev.c) last.set(r.k, r);
+      let counts = seen.get(r.k);
+      if (!counts) seen.set(r.k, (counts = new Set()));
+      counts.add(r.c);
+    }
+  }
+  assert.equal(last.size, KEYS);
+  for (let k = 0; k < KEYS; k++) {
+    let n = 0;
+    let sum = 0;
+    for (let x = k; x <= TO; x += KEYS) {
+      n++;
+      sum += x;
+    }
+    assert.deepEqual(last.get(k), { k, c: n, s: sum }, `key ${k}: final count and sum`);
+    assert.equal(seen.get(k)!.size, n, `key ${k}: every running count from 1 to ${n} was emitted`);
+  }
+}
+
+describe('recovery from damaged and unfinished checkpoints', () => {
+  let etcd: EtcdServer;
+  let cluster: Cluster | undefined;
+  let checkpointDir: string;
+  let out: string;
+
+  before(async () => {
+    etcd = await startEtcd();
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+    rmSync(checkpointDir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  async function start(env: Record<string, string> = {}): Promise<Cluster> {
+    checkpointDir = mkdtempSync(join(tmpdir(), 'eddy-rec-chk-'));
+    out = mkdtempSync(join(tmpdir(), 'eddy-rec-out-'));
+    cluster = await startCluster({
+      workers: 3,
+      slots: 2,
+      etcd: etcd.endpoint,
+      env: { EDDY_CHECKPOINT_DIR: checkpointDir, ...env },
+    });
+    return cluster;
+  }
+
+  async function finished(c: Cluster, jobId: string): Promise<void> {
+    await pollUntil(
+      'the job to finish',
+      async () => {
+        const s = await c.client.getJobStatus(jobId);
+        assert.notEqual(s.state, 'FAILED', `job failed: ${s.failure}\n${c.logs()}`);
+        return s.state === 'FINISHED';
+      },
+      120_000,
+    );
+  }
+
+  test('a corrupt file in the latest checkpoint makes recovery fall back to the previous one', async () => {
+    const c = await start();
+    // The 3 s restart delay leaves time to damage the latest checkpoint before the restore picks one.
+    const jobId = await c.client.submitJobFile('test/jobs/keyed-count.ts', {
+      args: ['--to', String(TO), '--keys', String(KEYS), '--checkpoint', '300', '--rate', '100000', '--restart-delay', '3000', '--out', out],
+    });
+    await pollUntil('three completed checkpoints', async () => Number((await c.client.getJobStatus(jobId)).lastCheckpointId) >= 3, 60_000);
+    await c.killWorker(await workerWithTasks(c, jobId), 'SIGKILL');
+    await c.addWorker();
+    // Once the restart delay runs, the failed execution's checkpointing has stopped: the set is final.
+    await pollUntil(
+      'the restart delay',
+      async () => {
+        const s = await c.client.getJobStatus(jobId);
+        return s.state === 'RESTARTING' && s.statusMessage.startsWith('restarting in');
+      },
+      30_000,
+    );
+    const ids = await checkpointIds(etcd.endpoint, jobId);
+    assert.ok(ids.length >= 2, `at least two retained checkpoints, got ${ids.join(', ')}`);
+    const latest = ids.at(-1)!;
+    const previous = ids.at(-2)!;
+    const meta = await checkpointMetadata(etcd.endpoint, jobId, latest);
+    const handle = meta.tasks.flatMap((t) => Object.values(t.operators).flatMap((o) => o.keyed)).find((h) => h.size > 0);
+    assert.ok(handle, 'the latest checkpoint has a keyed state file');
+    const file = join(checkpointDir, jobId, handle.path);
+    const bytes = readFileSync(file);
+    const middle = bytes.length >> 1;
+    bytes[middle] = bytes[middle]! ^ 0xff;
+    writeFileSync(file, bytes);
+
+    await pollUntil(
+      'a checkpoint after the restore',
+      async () => {
+        const s = await c.client.getJobStatus(jobId);
+        assert.notEqual(s.state, 'FAILED', `job failed: ${s.failure}\n${c.logs()}`);
+        return s.state === 'RUNNING' && Number(s.lastCheckpointId) > latest;
+      },
+      60_000,
+    );
+    const log = c.coordinatorStderr();
+    assert.ok(log.includes(`checkpoint ${latest} is damaged; falling back to the previous checkpoint`), `fallback is logged\n${log}`);
+    assert.ok(log.includes(`restoring from checkpoint ${previous}`), `restored from ${previous}\n${log}`);
+    assert.ok(!(await checkpointIds(etcd.endpoint, jobId)).includes(latest), 'the damaged checkpoint is gone from etcd');
+
+    await finished(c, jobId);
+    // Output committed by the damaged checkpoint is replayed from the previous one, so counts may
+    // repeat; the restored state must still be exact.
+    assertFinalCountsExact(readPartFiles(out).bySubtask);
+  });
+
+  test('workers killed between snapshot and acknowledgement: restore uses completed checkpoints only, orphans are removed', async () => {
+    const crashAt = 4;
+    const c = await start({ EDDY_TEST_CRASH_BEFORE_ACK: String(crashAt) });
+    const jobId = await c.client.submitJobFile('test/jobs/keyed-count.ts', {
+      args: ['--to', String(TO), '--keys', String(KEYS), '--checkpoint', '300', '--rate', '100000', '--out', out],
+    });
+    await pollUntil('a restart', async () => Number((await c.client.getJobStatus(jobId)).restarts) >= 1, 60_000);
+    const dead = deadWorkers(c);
+    assert.ok(dead >= 1, 'a worker died before acknowledging');
+    for (let i = 0; i < dead; i++) await c.addWorker();
+    await pollUntil(
+      'a checkpoint after the restore',
+      async () => {
+        const s = await c.client.getJobStatus(jobId);
+        assert.notEqual(s.state, 'FAILED', `job failed: ${s.failure}\n${c.logs()}`);
+        return s.state === 'RUNNING' && Number(s.lastCheckpointId) > crashAt;
+      },
+      60_000,
+    );
+    const log = c.coordinatorStderr();
+    assert.ok(log.includes(`restoring from checkpoint ${crashAt - 1}`), `restored from ${crashAt - 1}\n${log}`);
+    assert.ok(!(await checkpointIds(etcd.endpoint, jobId)).includes(crashAt), `checkpoint ${crashAt} never completed`);
+    assert.ok(!existsSync(join(checkpointDir, jobId, `chk-${crashAt}`)), `files of checkpoint ${crashAt} were removed`);
+
+    await finished(c, jobId);
+    const { bySubtask, hidden } = readPartFiles(out);
+    assert.deepEqual(hidden, []);
+    assertExactKeyedCount(bySubtask, { to: TO, keys: KEYS, parallelism: 4, maxParallelism: 128 });
+  });
+});
