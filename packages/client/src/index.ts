@@ -8,7 +8,9 @@ export {
   isTerminalState,
   statusName,
   toRpcError,
+  toCheckpointJson,
   toStatusJson,
+  type CheckpointJson,
   type JobClientOptions,
   type JobStatusJson,
   type OperatorStatusJson,
@@ -18,4 +20,4 @@ export {
   type WaitOptions,
 } from './job-client.js';
 export { bundleJob, type JobArtifact } from './bundle-job.js';
-export type { JobStatus__Output, JobSummary__Output, WorkerInfo__Output } from '@eddy/common';
+export type { CheckpointInfo__Output, JobStatus__Output, JobSummary__Output, WorkerInfo__Output } from '@eddy/common';

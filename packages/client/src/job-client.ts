@@ -1,7 +1,7 @@
 /**
  * The client side of the coordinator's JobService (Flink: RestClusterClient): upload, submit,
- * list, status, cancel, collected results and workers, each with a deadline, and errors mapped
- * to {@link RpcError}s whose messages say what to do.
+ * list, status, cancel, collected results, workers and checkpoints, each with a deadline, and
+ * errors mapped to {@link RpcError}s whose messages say what to do.
  */
 import * as path from 'node:path';
 import {
@@ -10,10 +10,12 @@ import {
   SETTINGS,
   grpc,
   proto,
+  type CheckpointInfo__Output,
   type FetchCollectedResponse__Output,
   type JobServiceClient,
   type JobStatus__Output,
   type JobSummary__Output,
+  type ListCheckpointsResponse__Output,
   type ListJobsResponse__Output,
   type ListWorkersResponse__Output,
   type SubmitJobResponse__Output,
@@ -186,6 +188,32 @@ export function toStatusJson(s: JobStatus__Output): JobStatusJson {
   };
 }
 
+/** A retained completed checkpoint as plain JSON (what `eddy checkpoints --json` prints). */
+export interface CheckpointJson {
+  readonly id: number;
+  /** When the checkpoint completed (its metadata was stored), ISO 8601 in UTC. */
+  readonly time: string;
+  /** When the checkpoint was triggered at the sources, ISO 8601 in UTC. */
+  readonly triggerTime: string;
+  /** Milliseconds from trigger to completion. */
+  readonly durationMs: number;
+  /** Bytes of all state files the checkpoint refers to (its full size, not only what it newly wrote). */
+  readonly size: number;
+}
+
+/** Converts a ListCheckpoints entry to {@link CheckpointJson}: epoch milliseconds become ISO strings. */
+export function toCheckpointJson(c: CheckpointInfo__Output): CheckpointJson {
+  return {
+    id: Number(c.id),
+    time: new Date(Number(c.completedAt)).toISOString(),
+    triggerTime: new Date(Number(c.timestamp)).toISOString(),
+    durationMs: Number(c.durationMs),
+    // The full size, because "how much state does this checkpoint hold" is what a reader of the
+    // list asks; the bytes newly written only differ once state is incremental.
+    size: Number(c.fullSize),
+  };
+}
+
 const DEFAULT_RPC_TIMEOUT_MS = 30_000;
 const DEFAULT_WAIT_TIMEOUT_MS = 60_000;
 const DEFAULT_POLL_MS = 100;
@@ -330,6 +358,17 @@ export class JobClient {
   async listWorkers(): Promise<WorkerInfo__Output[]> {
     const res = await this.unary<ListWorkersResponse__Output>('ListWorkers', (o, cb) => this.stub.listWorkers({}, o, cb));
     return res.workers ?? [];
+  }
+
+  /**
+   * A job's retained completed checkpoints, oldest first: the last few while it runs, the latest
+   * one after it FAILED, none after it FINISHED or was CANCELED, and none without checkpointing.
+   * @throws RpcError NOT_FOUND for an unknown job id.
+   */
+  async listCheckpoints(jobId: string): Promise<CheckpointInfo__Output[]> {
+    const res = await this.unary<ListCheckpointsResponse__Output>('ListCheckpoints', (o, cb) => this.stub.listCheckpoints({ jobId }, o, cb));
+    // Sorted here so callers can rely on the order whatever order the coordinator keeps them in.
+    return [...(res.checkpoints ?? [])].sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   /**

@@ -1,9 +1,9 @@
 /**
- * Human-readable rendering of jobs, job status and workers for the CLI. Pure: every function
- * returns a string; times are parameters so the output is testable.
+ * Human-readable rendering of jobs, job status, workers and checkpoints for the CLI. Pure: every
+ * function returns a string; times are parameters so the output is testable.
  */
 import type { JobSummary__Output, WorkerInfo__Output } from '@eddy/common';
-import type { JobStatusJson } from '../job-client.js';
+import type { CheckpointJson, JobStatusJson } from '../job-client.js';
 
 /** Renders rows under headers in aligned columns; `right` lists the columns aligned right (numbers). */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
@@ -29,6 +29,21 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** Bytes with binary units: `0 B`, `1023 B`, `1.5 KiB`, `12.0 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${Math.max(0, Math.round(bytes))} B`;
+  let value = bytes;
+  let unit = 0;
+  // 1023.96 KiB would round to `1024.0 KiB`: move to the next unit before rounding can reach 1024.
+  while (value >= 1024 - 0.05 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
 }
 
 /** Epoch milliseconds as `YYYY-MM-DD HH:MM:SS` in UTC; `-` for 0 / null (not set). */
@@ -74,6 +89,21 @@ export function renderWorkers(workers: readonly WorkerInfo__Output[]): string {
       `${formatDuration(w.lastHeartbeatMs)} ago`,
     ]),
     [2, 3, 4],
+  );
+}
+
+/**
+ * The `eddy checkpoints` table, oldest first as given. Times stay full ISO strings with
+ * milliseconds: checkpoints can be well under a second apart, so `eddy list`'s seconds would not
+ * tell them apart.
+ */
+export function renderCheckpoints(checkpoints: readonly CheckpointJson[]): string {
+  if (checkpoints.length === 0)
+    return 'No retained checkpoints (checkpointing is off, none has completed yet, or the job ended).';
+  return renderTable(
+    ['ID', 'COMPLETED', 'SIZE', 'DURATION'],
+    checkpoints.map((c) => [String(c.id), c.time, formatBytes(c.size), formatDuration(c.durationMs)]),
+    [0, 2, 3],
   );
 }
 

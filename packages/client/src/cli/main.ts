@@ -5,6 +5,7 @@
 import { RpcError } from '../job-client.js';
 import { UsageError, parseCommandArgs, parseGlobalPrefix, renderCommandUsage, renderTopUsage } from './args.js';
 import { cancelCommand } from './cancel.js';
+import { checkpointsCommand } from './checkpoints.js';
 import { eprintln, type Command } from './command.js';
 import { coordinatorCommand } from './coordinator.js';
 import { listCommand } from './list.js';
@@ -20,6 +21,7 @@ const COMMANDS: readonly Command[] = [
   submitCommand,
   listCommand,
   statusCommand,
+  checkpointsCommand,
   cancelCommand,
   workersCommand,
   coordinatorCommand,
