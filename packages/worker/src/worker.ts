@@ -83,7 +83,8 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const partitions = new PartitionRegistry();
   const exchangeClients = new ExchangeClients();
   const tasks = new Map<string, StreamTask>();
-  const jobs = new Map<string, Promise<BuiltJob>>();
+  /** Artifact file per job attempt; the job function itself is evaluated per task (see loadJob). */
+  const jobs = new Map<string, Promise<string>>();
   let generation = 0;
   let closing = false;
   let resolveClosed: () => void = () => undefined;
@@ -167,12 +168,14 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
 
   const loadJob = (fence: Fence__Output, sha: string, args: string[], parallelism: number, graph: JobGraph): Promise<BuiltJob> => {
     const key = `${fence.jobId}/${fence.attempt}`;
-    let p = jobs.get(key);
-    if (!p) {
-      p = artifacts.fetch(sha).then((file) => buildJobOnWorker(file, args, parallelism, graph));
-      jobs.set(key, p);
+    let file = jobs.get(key);
+    if (!file) {
+      file = artifacts.fetch(sha);
+      jobs.set(key, file);
     }
-    return p;
+    // Built per task, as Flink deserializes user functions per task: every subtask gets its own
+    // function objects, so a rich function's fields (state handles taken in open) are never shared.
+    return file.then((f) => buildJobOnWorker(f, args, parallelism, graph));
   };
 
   const handlers: TaskExecutorHandlers = {
