@@ -75,7 +75,12 @@ export interface KeyedProcessContext<K> extends ProcessContext {
   getCurrentKey(): K;
 }
 
-/** Flink's KeyedProcessFunction: a per-record function on a keyed stream. */
+/**
+ * Flink's KeyedProcessFunction: a per-record function on a keyed stream. `processElement` may be
+ * `async`: the runtime then awaits it before the next record, so state accessed after an `await`
+ * still belongs to this record's key (an async function is slower than a synchronous one: state
+ * accessors never need an await, see state.ts).
+ */
 export interface KeyedProcessFunction<K, T, R> extends RichFunction {
-  processElement(value: T, ctx: KeyedProcessContext<K>, out: Collector<R>): void;
+  processElement(value: T, ctx: KeyedProcessContext<K>, out: Collector<R>): void | Promise<void>;
 }
