@@ -5,10 +5,13 @@
  *
  * Environment: `EDDY_BENCH_EVENTS` (throughput events, default 25 000 000),
  * `EDDY_BENCH_LATENCY_RATE` (overrides the latency benchmark's rate, default half the measured
- * throughput), `EDDY_BENCH_WORKER_NODE_ARGS` (node flags for worker processes, e.g. `--cpu-prof`),
+ * throughput), `EDDY_BENCH_CHECKPOINT_EVENTS` (events of each checkpointing-overhead run, default
+ * 6 000 000), `EDDY_BENCH_RECOVERY_RUNS` (kill-and-recover runs, default 3),
+ * `EDDY_BENCH_WORKER_NODE_ARGS` (node flags for worker processes, e.g. `--cpu-prof`),
  * `EDDY_LOG_LEVEL` (cluster processes' log level, default warn).
  */
 import * as os from 'node:os';
+import { formatDurations, formatOverhead, formatRecoveries, runLargeStateBenchmark, runOverheadBenchmark } from './checkpoints.js';
 import { DEFAULT_RATE, formatLatency, runLatencyBenchmark } from './latency.js';
 import { envInt } from './support/report.js';
 import { THROUGHPUT_TARGET, formatThroughput, runThroughputBenchmark } from './throughput.js';
@@ -31,7 +34,7 @@ async function main(): Promise<number> {
   let failures = 0;
   console.log(header().join('\n'));
 
-  console.log('\n[1/2] running the throughput benchmark…');
+  console.log('\n[1/4] running the throughput benchmark…');
   let maxRate: number | undefined;
   try {
     const t = await runThroughputBenchmark();
@@ -53,12 +56,30 @@ async function main(): Promise<number> {
       : maxRate !== undefined
         ? 'half the measured maximum'
         : 'half the throughput target (no measurement)';
-  console.log(`\n[2/2] running the latency benchmark at ${rate.toLocaleString('en-US')} ev/s (${why})…`);
+  console.log(`\n[2/4] running the latency benchmark at ${rate.toLocaleString('en-US')} ev/s (${why})…`);
   try {
     console.log(formatLatency(await runLatencyBenchmark({ rate })).join('\n'));
   } catch (err) {
     failures++;
     console.log(`  latency benchmark FAILED: ${describeFailure(err)}`);
+  }
+
+  console.log('\n[3/4] running the checkpointing-overhead benchmark (without, then with checkpoints)…');
+  try {
+    console.log(formatOverhead(await runOverheadBenchmark()).join('\n'));
+  } catch (err) {
+    failures++;
+    console.log(`  checkpointing-overhead benchmark FAILED: ${describeFailure(err)}`);
+  }
+
+  console.log('\n[4/4] running the checkpoint-duration and recovery benchmarks with ~100 MB of state…');
+  try {
+    const r = await runLargeStateBenchmark();
+    console.log([...formatDurations(r.durations), '', ...formatRecoveries(r)].join('\n'));
+    if (r.recoveryError !== undefined) failures++;
+  } catch (err) {
+    failures++;
+    console.log(`  checkpoint-duration benchmark FAILED: ${describeFailure(err)}`);
   }
   return failures === 0 ? 0 : 1;
 }

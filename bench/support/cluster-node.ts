@@ -3,7 +3,7 @@
  * so that the bench process (which only submits and polls) takes no CPU from the workers.
  *
  * ```
- * node cluster-node.js coordinator <dataDir>
+ * node cluster-node.js coordinator <dataDir> [<checkpointDir>]
  * node cluster-node.js worker <dataDir> <coordinatorAddress> <slots>
  * ```
  * Prints one JSON line on stdout when ready (`{"role","address"}`); logs (pino, level from
@@ -20,7 +20,13 @@ interface Closable {
 }
 
 interface CoordinatorModule {
-  readonly startCoordinator: (opts: { host: string; port: number; dataDir: string; logger: Logger }) => Promise<Closable>;
+  readonly startCoordinator: (opts: {
+    host: string;
+    port: number;
+    dataDir: string;
+    checkpointDir?: string;
+    logger: Logger;
+  }) => Promise<Closable>;
 }
 
 interface WorkerModule {
@@ -41,15 +47,23 @@ async function importRuntime<T>(name: '@eddy/coordinator' | '@eddy/worker'): Pro
 }
 
 async function main(): Promise<void> {
-  const [role, dataDir, coordinator, slots] = process.argv.slice(2);
+  const [role, dataDir, third, slots] = process.argv.slice(2);
   const level = process.env.EDDY_LOG_LEVEL ?? 'warn';
-  if (!dataDir) throw new Error('usage: cluster-node.js coordinator|worker <dataDir> [<coordinator> <slots>]');
+  if (!dataDir) throw new Error('usage: cluster-node.js coordinator <dataDir> [<checkpointDir>] | worker <dataDir> <coordinator> <slots>');
   let handle: Closable;
   if (role === 'coordinator') {
     const { startCoordinator } = await importRuntime<CoordinatorModule>('@eddy/coordinator');
-    handle = await startCoordinator({ host: '127.0.0.1', port: 0, dataDir, logger: createLogger({ role, level }) });
+    handle = await startCoordinator({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      // The option, not EDDY_CHECKPOINT_DIR: startCoordinator does not read the environment.
+      ...(third ? { checkpointDir: third } : {}),
+      logger: createLogger({ role, level }),
+    });
     process.stdout.write(`${JSON.stringify({ role, address: handle.address })}\n`);
   } else if (role === 'worker') {
+    const coordinator = third;
     if (!coordinator || !slots) throw new Error('a worker needs <coordinator> <slots>');
     const { startWorker } = await importRuntime<WorkerModule>('@eddy/worker');
     const worker = await startWorker({

@@ -47,6 +47,8 @@ export interface SpawnNodeOptions {
   readonly args: readonly string[];
   /** Extra node flags, e.g. `--cpu-prof`. Default none. */
   readonly nodeArgs?: readonly string[];
+  /** Variables added to (or overriding) this process's environment for the child. Default none. */
+  readonly env?: Readonly<Record<string, string>>;
   /** stderr (the process's logs) is appended to this file. */
   readonly logFile: string;
 }
@@ -63,7 +65,7 @@ export class NodeProcess {
     try {
       this.child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script, ...opts.args], {
         stdio: ['ignore', 'pipe', log],
-        env: process.env,
+        env: opts.env ? { ...process.env, ...opts.env } : process.env,
       });
     } finally {
       fs.closeSync(log);
@@ -133,6 +135,20 @@ export class NodeProcess {
       stdout.on('data', onData);
       void this.exited.then((exit) => fail(`exited early (code ${exit.code}, signal ${exit.signal})`));
     });
+  }
+
+  /** Whether the child is still running. */
+  get running(): boolean {
+    return isRunning(this.child);
+  }
+
+  /**
+   * SIGKILLs the child, as a crash or an OOM kill would end it: no shutdown, no goodbye to the
+   * coordinator. Resolves once it has exited.
+   */
+  async kill(): Promise<ChildExit> {
+    if (isRunning(this.child)) this.child.kill('SIGKILL');
+    return this.exited;
   }
 
   /**
