@@ -30,7 +30,7 @@ export interface StartClusterOptions {
   readonly workers: number;
   /** Slots per worker (`--slots`). Default 4. */
   readonly slots?: number;
-  /** etcd endpoint(s) for the coordinator (`--etcd`); default none = embedded file store. */
+  /** etcd endpoint(s) for the coordinator and the workers (`--etcd`); default none = embedded file store. */
   readonly etcd?: string;
   /**
    * Extra environment of every process. The harness drops inherited `EDDY_*` variables so a
@@ -275,7 +275,21 @@ export async function startCluster(opts: StartClusterOptions): Promise<Cluster> 
     if (!coordinator || !client) throw new Error('the coordinator is not running');
     const w = spawnEddy(
       `worker ${index}`,
-      ['worker', '--coordinator', addressOf(coordinator), '--slots', String(slots), '--data-dir', join(root, `worker-${index}`), '--host', '127.0.0.1', '--port', '0'],
+      [
+        'worker',
+        '--coordinator',
+        addressOf(coordinator),
+        '--slots',
+        String(slots),
+        '--data-dir',
+        join(root, `worker-${index}`),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        // Workers of an etcd cluster keep a liveness lease there, as in production.
+        ...(opts.etcd ? ['--etcd', opts.etcd] : []),
+      ],
       env,
     );
     workers[index] = w;

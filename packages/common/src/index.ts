@@ -17,3 +17,4 @@ export * from './protocol/loader.js';
 export * from './metadata/metadata-store.js';
 export * from './checkpoint/index.js';
 export * from './restart-strategy.js';
+export * from './metadata/worker-liveness.js';

@@ -12,6 +12,7 @@ import {
   createServer,
   proto,
   shutdownServer,
+  watchWorkerLiveness,
   type Logger,
   type MetadataStore,
 } from '@eddy/common';
@@ -89,6 +90,16 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
       for (const id of registry.expired(Date.now(), RUNTIME_DEFAULTS.heartbeatTimeoutMs))
         registry.lose(id, `no heartbeat for ${RUNTIME_DEFAULTS.heartbeatTimeoutMs} ms`);
     }, RUNTIME_DEFAULTS.heartbeatIntervalMs);
+    // With etcd, a worker's expired lease is a third way to notice its loss (see worker-liveness.ts).
+    const liveness = opts.etcd
+      ? await watchWorkerLiveness(
+          opts.etcd,
+          (workerId) => {
+            if (registry.get(workerId)) registry.lose(workerId, 'its etcd lease expired or was revoked');
+          },
+          logger,
+        )
+      : undefined;
     const address = `${opts.host}:${port}`;
     logger.info({ address, generation, store: opts.etcd ? 'etcd' : 'file' }, 'coordinator started');
     return {
@@ -99,6 +110,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
         if (closed) return;
         closed = true;
         clearInterval(heartbeatCheck);
+        await liveness?.close();
         jobs.close();
         await shutdownServer(server, 1000);
         gateway.close();

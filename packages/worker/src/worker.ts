@@ -18,6 +18,7 @@ import {
   proto,
   resolveSetting,
   shutdownServer,
+  startWorkerLease,
   type Fence__Output,
   type Logger,
   type ResourceManagerClient,
@@ -51,6 +52,11 @@ export interface WorkerOptions {
    * `state-cache-bytes` setting (`EDDY_STATE_CACHE_BYTES`, 256 MiB).
    */
   readonly stateCacheBytes?: number;
+  /**
+   * etcd endpoints (comma-separated). When set, the worker keeps `/eddy/workers/<workerId>` alive
+   * under a 2 s lease, so the coordinator notices its loss through etcd too. Default: none.
+   */
+  readonly etcd?: string;
 }
 
 /** A running worker. */
@@ -265,6 +271,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   server.addService(proto.Exchange.service, exchangeHandlers(partitions, logger));
   const port = await bindServer(server, opts.host, opts.port);
   const address = `${opts.host}:${port}`;
+  const lease = opts.etcd ? startWorkerLease(opts.etcd, { workerId, address, pid: process.pid, slots: opts.slots }, logger) : undefined;
 
   // --- registration and heartbeats -------------------------------------------------------
   let session: grpc.ClientReadableStream<WorkerSessionEvent__Output> | undefined;
@@ -350,6 +357,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
       ]);
       await Promise.race([Promise.all(stateReports.values()), new Promise((r) => setTimeout(r, 1000))]);
       session?.cancel();
+      await lease?.stop();
       await shutdownServer(server, 1000);
       exchangeClients.close();
       rm.close();

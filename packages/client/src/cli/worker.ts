@@ -21,6 +21,8 @@ const spec: CommandSpec = {
     { setting: SETTINGS.dataDir, valueName: 'DIR' },
     { setting: SETTINGS.workerHost, valueName: 'HOST' },
     { setting: SETTINGS.workerPort, valueName: 'PORT' },
+    { setting: SETTINGS.etcd, valueName: 'ENDPOINTS' },
+    { setting: SETTINGS.stateCacheBytes, valueName: 'BYTES' },
   ],
   jobArgs: false,
 };
@@ -31,11 +33,13 @@ async function run(args: ParsedArgs): Promise<number> {
   const dataDir = option(args, SETTINGS.dataDir);
   const host = option(args, SETTINGS.workerHost);
   const port = requireInt(option(args, SETTINGS.workerPort), SETTINGS.workerPort, 0);
+  const etcd = option(args, SETTINGS.etcd);
+  const stateCacheBytes = requireInt(option(args, SETTINGS.stateCacheBytes), SETTINGS.stateCacheBytes, 1 << 20);
   const logger = loggerFor(args, 'worker');
   const signals = shutdownSignals();
   try {
     const { startWorker } = await import('@eddy/worker');
-    const starting = startWorker({ coordinator, slots, dataDir, host, port, logger });
+    const starting = startWorker({ coordinator, slots, dataDir, host, port, logger, stateCacheBytes, ...(etcd ? { etcd } : {}) });
     // A signal during startup (e.g. the coordinator is unreachable) must not wait for the start to give up.
     const handle = await Promise.race([starting, signals.received.then(() => undefined)]);
     if (!handle) {

@@ -52,11 +52,21 @@ export function resourceManagerHandlers(deps: {
       logger.info({ workerId: req.workerId, address: req.address, slots: req.slots }, 'worker registered');
       let gone = false;
       const onGone = (reason: string): void => {
+        registry.off('worker-lost', onLost);
         if (gone) return;
         gone = true;
         // Only the registration this stream belongs to may be removed (a re-registration replaces it).
         if (registry.get(req.workerId) === worker) registry.lose(req.workerId, reason);
       };
+      // Lost by another signal (heartbeats, etcd lease): end the session so the worker notices,
+      // cancels its tasks and registers again rather than running tasks nobody tracks.
+      const onLost = (workerId: string): void => {
+        if (workerId !== req.workerId || gone || registry.get(req.workerId) !== undefined) return;
+        gone = true;
+        registry.off('worker-lost', onLost);
+        call.end();
+      };
+      registry.on('worker-lost', onLost);
       call.on('cancelled', () => onGone('connection closed'));
       call.on('error', () => onGone('connection failed'));
       call.on('close', () => onGone('connection closed'));
