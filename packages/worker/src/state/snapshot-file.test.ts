@@ -104,3 +104,26 @@ test('a failed write leaves no partial file', async () => {
   );
   assert.equal(existsSync(file), false);
 });
+
+test('a read-ahead that fails while a write is pending is reported by the writer, never as an unhandled rejection', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    // The first batch is large, so writing it takes file writes; the read-ahead rejects meanwhile.
+    const big: Array<[Buffer, Buffer]> = Array.from({ length: 2000 }, (_v, i) => [Buffer.from(`k${i}`), Buffer.alloc(1000, 1)]);
+    let calls = 0;
+    const next = (): Promise<Array<[Buffer, Buffer]> | undefined> =>
+      calls++ === 0 ? Promise.resolve(big) : Promise.reject(new Error('the iterator is closed'));
+    const file = fresh();
+    await assert.rejects(writeSnapshotFile(file, header, next, (_k, v) => v), /the iterator is closed/);
+    assert.equal(existsSync(file), false, 'the partial file is deleted');
+    // Unhandled rejections are reported after the microtask queue drains; give it a macrotask.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});

@@ -193,11 +193,18 @@ export async function writeSnapshotFile(
   try {
     await emit(encodeHeader(header));
     // Read ahead: the store fetches the next batch on its thread while this one is encoded and written.
-    let next = nextBatch();
-    ahead = next;
+    // A read-ahead may reject while this function awaits a file write (the store closed under a
+    // canceled task): mark it handled at once, so the process does not see an unhandled rejection;
+    // awaiting it below still throws.
+    const readAhead = (): Promise<Array<[Buffer, Buffer]> | undefined> => {
+      const p = nextBatch();
+      p.catch(() => undefined);
+      ahead = p;
+      return p;
+    };
+    let next = readAhead();
     for (let batch = await next; batch !== undefined; batch = await next) {
-      next = nextBatch();
-      ahead = next;
+      next = readAhead();
       for (const [key, stored] of batch) {
         const value = transform(key, stored);
         if (value === undefined) continue;
