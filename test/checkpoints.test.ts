@@ -66,8 +66,19 @@ describe('checkpoints in etcd', () => {
     assert.equal(c.tasks.length, 8);
     const sourceSplits = c.tasks.flatMap((t) => Object.values(t.operators).flatMap((o) => o.splits ?? []));
     assert.equal(sourceSplits.length, 4, 'one split position per source subtask');
-    const keyed = c.tasks.flatMap((t) => Object.values(t.operators).flatMap((o) => o.keyed));
-    assert.equal(keyed.length, 4, 'one keyed state file per reducer subtask');
+    // Per reducer subtask a chain: a full snapshot, then the deltas up to this checkpoint, whose
+    // own file comes last; every file covers the subtask's key groups.
+    const chains = c.tasks.flatMap((t) => Object.values(t.operators).map((o) => o.keyed)).filter((k) => k.length > 0);
+    assert.equal(chains.length, 4, 'one keyed state chain per reducer subtask');
+    for (const chain of chains) {
+      assert.ok(chain.at(-1)!.path.startsWith(`chk-${c.checkpointId}/`), `the chain ends with this checkpoint's file: ${chain.map((h) => h.path).join(', ')}`);
+      assert.equal(new Set(chain.map((h) => JSON.stringify(h.keyGroups))).size, 1, 'one key-group range per chain');
+      const fullSize = chain.reduce((n, h) => n + h.size, 0);
+      const task = c.tasks.find((t) => Object.values(t.operators).some((o) => o.keyed === chain))!;
+      assert.equal(task.fullSize, fullSize, 'the full size counts the whole chain');
+      assert.equal(task.incrementalSize, chain.at(-1)!.size, 'the incremental size counts the new file');
+    }
+    const keyed = chains.flat();
     for (const h of keyed) {
       assert.match(h.sha256, /^[0-9a-f]{64}$/);
       assert.ok(existsSync(join(checkpointDir, jobId, h.path)), `${h.path} exists`);

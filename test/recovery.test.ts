@@ -144,8 +144,12 @@ describe('recovery from damaged and unfinished checkpoints', () => {
     const latest = ids.at(-1)!;
     const previous = ids.at(-2)!;
     const meta = await checkpointMetadata(etcd.endpoint, jobId, latest);
-    const handle = meta.tasks.flatMap((t) => Object.values(t.operators).flatMap((o) => o.keyed)).find((h) => h.size > 0);
-    assert.ok(handle, 'the latest checkpoint has a keyed state file');
+    // A file written for the latest checkpoint itself: files it shares with earlier checkpoints
+    // (the base of an incremental chain) would damage those too.
+    const handle = meta.tasks
+      .flatMap((t) => Object.values(t.operators).flatMap((o) => o.keyed))
+      .find((h) => h.size > 0 && h.path.startsWith(`chk-${latest}/`));
+    assert.ok(handle, 'the latest checkpoint has a keyed state file of its own');
     const file = join(checkpointDir, jobId, handle.path);
     const bytes = readFileSync(file);
     const middle = bytes.length >> 1;

@@ -21,6 +21,7 @@ import type {
   ValueState,
   ValueStateDescriptor,
 } from '@eddy/api';
+import type { StateHandle } from '@eddy/common';
 import { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
 import { StreamOperator } from './stream-operator.js';
@@ -36,6 +37,12 @@ export interface KeyedStateOptions {
 /** A keyed operator: owns the keyed state of its subtask's key groups. */
 export abstract class AbstractKeyedOperator extends StreamOperator implements KeyedStateStore {
   private backendOrUndefined: KeyedStateBackend | undefined;
+  /** The latest completed checkpoint's files of this instance: the base of the next delta. */
+  private confirmed: SnapshotChain | undefined;
+  /** Chains of snapshots written and not yet known to be completed, by checkpoint id. */
+  private readonly pendingChains = new Map<number, SnapshotChain>();
+  /** The checkpoint of the latest barrier (or of the restore): a delta holds the changes since it. */
+  private lastBarrier = 0;
   /** Keys of the batch being prepared; reused so that a batch allocates one array at most. */
   private batchKeys: unknown[] = [];
 
@@ -63,11 +70,23 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
       maxParallelism: ctx.maxParallelism,
       keyGroupRange: ctx.keyGroupRange,
       cacheBytes: this.stateOptions.cacheBytes,
+      incremental: ctx.checkpointingEnabled,
       ...(this.stateOptions.blockCacheBytes !== undefined ? { blockCacheBytes: this.stateOptions.blockCacheBytes } : {}),
     });
     this.backendOrUndefined = backend;
-    const files = ctx.restored?.keyed ?? [];
+    const restored = ctx.restored;
+    const files = restored?.keyed ?? [];
     if (files.length > 0) await backend.restore(files.map((f) => ({ file: f.file, sha256: f.sha256 })));
+    const { start, end } = ctx.keyGroupRange;
+    // The restored files are exactly this instance's chain (same key groups, no rescaling): the
+    // next checkpoint may be a delta on top of them. Otherwise it starts a new chain.
+    if (restored && files.length > 0 && files.every((f) => f.keyGroups?.start === start && f.keyGroups.end === end)) {
+      this.lastBarrier = restored.checkpointId;
+      this.confirmed = chainOf(
+        restored.checkpointId,
+        files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, keyGroups: f.keyGroups! })),
+      );
+    }
   }
 
   /**
@@ -105,16 +124,38 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   }
 
   override snapshotState(checkpointId: number): OperatorSnapshot {
-    const snapshot = this.backend.snapshotSync(checkpointId);
+    const base = this.confirmed;
+    // A delta holds the changes since the previous barrier, so it can only build on that barrier's
+    // snapshot, and only once that one is known to be complete.
+    const delta = base !== undefined && base.checkpointId === this.lastBarrier && !needsFullSnapshot(base);
+    this.lastBarrier = checkpointId;
+    const snapshot = this.backend.snapshotSync(checkpointId, delta ? 'delta' : 'full');
+    const shared = snapshot.kind === 'delta' ? base!.handles : [];
     return {
       keyed: {
+        shared,
         writeTo: async (file) => {
           const r = await snapshot.writeTo(file);
           return { bytes: r.bytes, sha256: r.sha256, keyGroups: r.keyGroups };
         },
+        written: (handle) => {
+          this.pendingChains.set(checkpointId, chainOf(checkpointId, [...shared, handle]));
+        },
         discard: () => snapshot.discard(),
       },
     };
+  }
+
+  override notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    const chain = this.pendingChains.get(checkpointId);
+    if (chain !== undefined) this.confirmed = chain;
+    for (const id of this.pendingChains.keys()) if (id <= checkpointId) this.pendingChains.delete(id);
+    return super.notifyCheckpointComplete(checkpointId);
+  }
+
+  override notifyCheckpointAborted(checkpointId: number): void | Promise<void> {
+    this.pendingChains.delete(checkpointId);
+    return super.notifyCheckpointAborted(checkpointId);
   }
 
   override async close(): Promise<void> {
@@ -144,6 +185,30 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT> {
     return this.backend.getAggregatingState(descriptor);
   }
+}
+
+/** A full snapshot and the deltas after it, in restore order; what one checkpoint of an instance refers to. */
+interface SnapshotChain {
+  readonly checkpointId: number;
+  readonly handles: readonly StateHandle[];
+  readonly baseBytes: number;
+  readonly deltaBytes: number;
+}
+
+function chainOf(checkpointId: number, handles: readonly StateHandle[]): SnapshotChain {
+  const sizes = handles.map((h) => h.size);
+  return { checkpointId, handles, baseBytes: sizes[0] ?? 0, deltaBytes: sizes.slice(1).reduce((a, b) => a + b, 0) };
+}
+
+/** Deltas a chain may hold before the next snapshot is a full one again: bounds restore work. */
+const MAX_DELTAS = 10;
+
+/**
+ * Whether the next snapshot should start a new chain: too many deltas, or deltas that together
+ * outweigh the full snapshot they build on (restoring them would cost more than a full snapshot).
+ */
+function needsFullSnapshot(chain: SnapshotChain): boolean {
+  return chain.handles.length - 1 >= MAX_DELTAS || chain.deltaBytes > chain.baseBytes;
 }
 
 /** True when `v` looks like a promise (an async user function's result). */

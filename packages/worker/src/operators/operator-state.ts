@@ -4,7 +4,7 @@
  * once before `open`, takes an {@link OperatorSnapshot} synchronously at every aligned barrier and
  * writes its keyed part afterwards, while processing goes on.
  */
-import type { KeyGroupRange } from '@eddy/common';
+import type { KeyGroupRange, StateHandle } from '@eddy/common';
 
 /** What a keyed snapshot file holds, as written. */
 export interface KeyedSnapshotFile {
@@ -17,6 +17,13 @@ export interface KeyedSnapshotFile {
 
 /** Keyed state captured at a barrier, to be written after it. Call exactly one of the two methods. */
 export interface KeyedSnapshotWriter {
+  /**
+   * Files of earlier completed checkpoints this snapshot builds on (an incremental snapshot: the
+   * new file is a delta on top of them). They precede the new file in the checkpoint's handles.
+   */
+  readonly shared?: readonly StateHandle[];
+  /** Told the handle under which the written file was recorded, before the acknowledgement. */
+  written?(handle: StateHandle): void;
   /** Writes the captured state to `file` (absolute path; its directory exists) and fsyncs it. */
   writeTo(file: string): Promise<KeyedSnapshotFile>;
   /** Drops the captured state without writing (the checkpoint was abandoned). */
@@ -39,6 +46,8 @@ export interface OperatorSnapshot {
 /** A keyed state file to restore; `file` is absolute, `sha256` and `size` as recorded at the checkpoint. */
 export interface RestoredKeyedFile {
   readonly file: string;
+  /** The file's handle path in checkpoint storage (relative), to refer to it from later checkpoints. */
+  readonly path: string;
   readonly size: number;
   readonly sha256: string;
   readonly keyGroups?: KeyGroupRange;

@@ -80,7 +80,20 @@ export interface KeyedStateBackendOptions {
   readonly clock?: () => number;
   /** RocksDB block cache bytes. Default 8 MiB. */
   readonly blockCacheBytes?: number;
+  /**
+   * Record what is written between barriers so that {@link KeyedStateBackend.snapshotSync} can
+   * write a delta (only the changes since the previous barrier) instead of the whole state.
+   * Default false: without checkpoints nothing needs recording.
+   */
+  readonly incremental?: boolean;
 }
+
+/**
+ * What a snapshot holds: `'full'` every live entry; `'delta'` the writes since the previous
+ * barrier, to be applied on top of that barrier's snapshot (a deleted entry is a record with an
+ * empty value, which no stored value ever is).
+ */
+export type SnapshotKind = 'full' | 'delta';
 
 /** A snapshot file to restore from, with the SHA-256 recorded when it was written. */
 export interface SnapshotFileRef {
@@ -108,6 +121,8 @@ export interface KeyedStateSnapshotResult {
  */
 export interface KeyedStateSnapshot {
   readonly checkpointId: number;
+  /** What {@link writeTo} writes; `'full'` also when a delta was asked for but cannot be written. */
+  readonly kind: SnapshotKind;
   /**
    * Streams every live entry, in key-group order, into `file` (see snapshot-file.ts), fsyncs it
    * and resolves with its size and checksum. Expired TTL entries are left out.
@@ -135,6 +150,11 @@ export interface KeyedStateBackendStats {
   readonly loads: number;
 }
 
+/** A delta log's write as a snapshot record: a delete is a record with an empty value. */
+function deltaRecord(op: KvWriteOp): [Buffer, Buffer] {
+  return op.type === 'put' ? [op.key, op.value] : [op.key, TOMBSTONE];
+}
+
 /** Marks a directory as a backend's own, safe to delete when a new backend opens it. */
 const DIR_MARKER = '.eddy-keyed-state';
 /** Fraction of `cacheBytes` the eviction hand frees down to, so evictions come in batches. */
@@ -153,7 +173,34 @@ interface BarrierCapture {
   readonly entries: Set<KeyEntry>;
   /** Captured and not yet written. */
   captured: CapturedWrites;
+  /** Where the barrier's writes are recorded for a delta snapshot. */
+  readonly log: DeltaLog | undefined;
 }
+
+/**
+ * The store writes of one generation, kept for its delta snapshot. Bounded: past `limit` bytes it
+ * drops what it holds and says so, and the snapshot of that barrier is a full one instead.
+ */
+class DeltaLog {
+  readonly batches: KvWriteOp[][] = [];
+  bytes = 0;
+  overflowed = false;
+
+  constructor(private readonly limit: number) {}
+
+  record(ops: KvWriteOp[]): void {
+    if (this.overflowed) return;
+    for (const op of ops) this.bytes += op.key.length + (op.type === 'put' ? op.value.length : 0) + 32;
+    if (this.bytes > this.limit) {
+      this.overflowed = true;
+      this.batches.length = 0;
+      return;
+    }
+    this.batches.push(ops);
+  }
+}
+
+const TOMBSTONE = Buffer.alloc(0);
 
 /** Entries captured per slice of a barrier's write; the event loop runs between slices. */
 const BARRIER_SLICE = 16384;
@@ -214,6 +261,8 @@ export class KeyedStateBackend implements KeyedStateStore {
    */
   private storeHasUncachedKeys = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Writes of the current generation, for the next delta snapshot; undefined unless incremental. */
+  private deltaLog: DeltaLog | undefined;
   private failure: unknown;
   private closed = false;
   private evictions = 0;
@@ -238,6 +287,12 @@ export class KeyedStateBackend implements KeyedStateStore {
     checkOptions(options);
     this.clock = options.clock ?? Date.now;
     this.range = { start: options.keyGroupRange.start, end: options.keyGroupRange.end };
+    this.deltaLog = options.incremental ? this.newDeltaLog() : undefined;
+  }
+
+  private newDeltaLog(): DeltaLog {
+    // As much memory as the cache itself at most: beyond that a full snapshot is cheaper anyway.
+    return new DeltaLog(Math.max(1 << 20, this.options.cacheBytes));
   }
 
   /**
@@ -468,8 +523,12 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /** Queues a write batch with sequence number `seq`; in-flight entries it carries leave the overlay once it landed. */
   private write(captured: CapturedWrites, seq: number): Promise<void> {
+    // The generation current now owns these writes, even if a barrier closes it before they run.
+    const log = this.deltaLog;
     return this.enqueue(async () => {
-      await this.writeNow(materialize(captured));
+      const ops = materialize(captured);
+      log?.record(ops);
+      await this.writeNow(ops);
       this.landed(seq);
     });
   }
@@ -615,10 +674,19 @@ export class KeyedStateBackend implements KeyedStateStore {
    * sees exactly the state at the barrier, whatever is written after this call.
    * @throws Error when the backend is closed or failed.
    */
-  snapshotSync(checkpointId: number): KeyedStateSnapshot {
+  snapshotSync(checkpointId: number, requested: SnapshotKind = 'full'): KeyedStateSnapshot {
     this.checkUsable();
     const seq = ++this.seq;
-    const barrier: BarrierCapture = { seq, generation: this.generation, entries: this.dirty, captured: new CapturedWrites() };
+    const log = this.deltaLog;
+    const kind: SnapshotKind = requested === 'delta' && log !== undefined && !log.overflowed ? 'delta' : 'full';
+    if (log !== undefined) this.deltaLog = this.newDeltaLog();
+    const barrier: BarrierCapture = {
+      seq,
+      generation: this.generation,
+      entries: this.dirty,
+      captured: new CapturedWrites(),
+      log: kind === 'delta' ? log : undefined,
+    };
     this.generation++;
     this.dirty = new Set();
     if (barrier.entries.size > 0) {
@@ -634,20 +702,35 @@ export class KeyedStateBackend implements KeyedStateStore {
     const iterator = this.enqueue(async () => {
       if (barrier.entries.size > 0) await this.writeBarrier(barrier);
       this.landed(seq);
-      // Synchronously after the batch landed, before any later queued write can run.
-      return this.store.iterate({});
+      // Synchronously after the batch landed, before any later queued write can run. A delta
+      // needs no store snapshot: its log is complete once the barrier's batch is recorded.
+      return kind === 'full' ? this.store.iterate({}) : undefined;
     });
     iterator.catch(() => undefined); // reported by writeTo
     let used = false;
+    const expired = expiredEntryFilter(header.states, header.snapshotTime);
     return {
       checkpointId,
+      kind,
       writeTo: async (file: string): Promise<KeyedStateSnapshotResult> => {
         if (used) throw new Error(`snapshot of checkpoint ${checkpointId} was already written or discarded`);
         used = true;
         if (this.closed) throw new Error('the state backend is closed');
         const it = await iterator;
+        if (it === undefined) {
+          const batches = log!.batches;
+          let next = 0;
+          const info = await writeSnapshotFile(
+            file,
+            header,
+            () => Promise.resolve(next < batches.length ? batches[next++]!.map(deltaRecord) : undefined),
+            // An entry expired by now must not leave an older value of the chain in place.
+            (key, value) => (value.length === 0 ? value : (expired(key, value) ?? TOMBSTONE)),
+          );
+          return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
+        }
         try {
-          const info = await writeSnapshotFile(file, header, () => it.nextBatch(), expiredEntryFilter(header.states, header.snapshotTime));
+          const info = await writeSnapshotFile(file, header, () => it.nextBatch(), expired);
           return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
         } finally {
           await it.close();
@@ -674,11 +757,17 @@ export class KeyedStateBackend implements KeyedStateStore {
         const slice = barrier.captured;
         barrier.captured = new CapturedWrites();
         // Awaiting lets processing run; what it captures for this barrier lands in the next slice.
-        await this.writeNow(materialize(slice));
+        const ops = materialize(slice);
+        barrier.log?.record(ops);
+        await this.writeNow(ops);
       }
     }
     this.barriers.delete(barrier.generation);
-    if (barrier.captured.length > 0) await this.writeNow(materialize(barrier.captured));
+    if (barrier.captured.length > 0) {
+      const ops = materialize(barrier.captured);
+      barrier.log?.record(ops);
+      await this.writeNow(ops);
+    }
   }
 
   /**
@@ -730,7 +819,8 @@ export class KeyedStateBackend implements KeyedStateStore {
           const local = idMap.get(id);
           if (local === undefined) throw new Error(`snapshot file '${ref.file}' has an entry of state id ${id}, absent from its table`);
           const stored = withStateId(key, local);
-          ops.push({ type: 'put', key: stored, value });
+          // Files are applied in order (a full snapshot, then deltas): an empty value deletes.
+          ops.push(value.length === 0 ? { type: 'del', key: stored } : { type: 'put', key: stored, value });
           opBytes += stored.length + value.length;
         }
         if (opBytes >= RESTORE_BATCH_BYTES) {

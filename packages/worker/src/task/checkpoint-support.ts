@@ -113,6 +113,7 @@ export class CheckpointSupport {
     let started = 0;
     void (async () => {
       let size = 0;
+      let fullSize = 0;
       for (const { key, writer } of keyed) {
         started++;
         const rel = `${dir}/${fileSafe(key)}.keyed`;
@@ -126,14 +127,18 @@ export class CheckpointSupport {
           sha256: written.sha256,
           ...(written.keyGroups ? { keyGroups: written.keyGroups } : {}),
         };
-        operators[key] = { ...operators[key]!, keyed: [handle] };
+        const shared = writer.shared ?? [];
+        for (const h of shared) fullSize += h.size;
+        fullSize += written.bytes;
+        writer.written?.(handle);
+        operators[key] = { ...operators[key]!, keyed: [...shared, handle] };
       }
       services.acknowledgeCheckpoint(identity, checkpointId, {
         vertexId: identity.vertexId,
         subtask: identity.subtask,
         operators,
         incrementalSize: size,
-        fullSize: size,
+        fullSize,
       });
     })().catch((err: unknown) => {
       for (const k of keyed.slice(started)) void Promise.resolve(k.writer.discard()).catch(() => undefined);

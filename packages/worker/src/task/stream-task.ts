@@ -400,6 +400,7 @@ export class StreamTask {
                 checkpointId: this.restore.checkpointId,
                 keyed: r.keyed.map((h) => ({
                   file: this.storage!.resolve(h.path),
+                  path: h.path,
                   size: h.size,
                   sha256: h.sha256,
                   ...(h.keyGroups ? { keyGroups: h.keyGroups } : {}),
