@@ -123,7 +123,9 @@ describe('recovery from damaged and unfinished checkpoints', () => {
 
   test('a corrupt file in the latest checkpoint makes recovery fall back to the previous one', async () => {
     const c = await start();
-    // The 3 s restart delay leaves time to damage the latest checkpoint before the restore picks one.
+    // The 3 s restart delay leaves time to damage the latest checkpoint while the restart is under
+    // way. Whether the coordinator's verification sees the damage first, or a worker's restore
+    // does (failing the attempt, so the next restart verifies again), recovery falls back.
     const jobId = await c.client.submitJobFile('test/jobs/keyed-count.ts', {
       args: ['--to', String(TO), '--keys', String(KEYS), '--checkpoint', '300', '--rate', '100000', '--restart-delay', '3000', '--out', out],
     });

@@ -603,20 +603,28 @@ export class JobManager {
       if (!still()) return;
       record.statusMessage = `restarting in ${delayMs} ms (restart ${record.restarts}) after: ${cause}`;
       this.persistLater(job);
+      // Checkpointing has stopped and no task runs: the set of completed checkpoints is final, so
+      // verifying them (reading every file) overlaps the restart delay instead of following it.
+      job.restoreFrom = undefined;
+      const dir = this.jobCheckpointDir(job);
+      const storage = new FsCheckpointStorage(dir);
+      const choosing =
+        record.jobGraph.checkpointInterval > 0
+          ? (async () => {
+              const chosen = await selectRestoreCheckpoint(job.completed, storage, this.deps.store, log);
+              const swept = await sweepOrphans(dir, job.completed, storage);
+              if (swept.length > 0) log.info({ files: swept.length }, 'removed files of unfinished checkpoints');
+              return chosen;
+            })()
+          : Promise.resolve(undefined);
+      choosing.catch(() => undefined); // awaited below, after the delay
       await new Promise<void>((resolve) => {
         job.restartTimer = setTimeout(resolve, delayMs);
       });
       job.restartTimer = undefined;
+      const chosen = await choosing;
       if (!still()) return;
-      // Chosen right before redeploying, after the delay: the newest intact checkpoint then.
-      job.restoreFrom = undefined;
-      if (record.jobGraph.checkpointInterval > 0) {
-        const dir = this.jobCheckpointDir(job);
-        const storage = new FsCheckpointStorage(dir);
-        job.restoreFrom = await selectRestoreCheckpoint(job.completed, storage, this.deps.store, log);
-        const swept = await sweepOrphans(dir, job.completed, storage);
-        if (swept.length > 0) log.info({ files: swept.length }, 'removed files of unfinished checkpoints');
-      }
+      job.restoreFrom = chosen;
       if (!still()) return;
       const from = job.restoreFrom ? `checkpoint ${job.restoreFrom.checkpointId}` : 'the beginning (no completed checkpoint)';
       log.info({ checkpointId: job.restoreFrom?.checkpointId ?? 0 }, `restoring from ${from}`);
