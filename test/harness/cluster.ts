@@ -38,6 +38,8 @@ export interface StartClusterOptions {
    * `info` (captured in memory, shown when something fails).
    */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra environment of worker `index` only (also for workers added later), over {@link env}. */
+  readonly workerEnv?: (index: number) => Readonly<Record<string, string>> | undefined;
   /** How long startup may take before it fails. Default 30 000 ms. */
   readonly startTimeoutMs?: number;
   /** How long {@link Cluster.stop} waits after SIGTERM before SIGKILL. Default 5 000 ms. */
@@ -290,7 +292,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<Cluster> 
         // Workers of an etcd cluster keep a liveness lease there, as in production.
         ...(opts.etcd ? ['--etcd', opts.etcd] : []),
       ],
-      env,
+      { ...env, ...opts.workerEnv?.(index) },
     );
     workers[index] = w;
     const c = client;

@@ -22,7 +22,7 @@ import type {
   ValueStateDescriptor,
 } from '@eddy/api';
 import type { StateHandle } from '@eddy/common';
-import { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import { KeyedStateBackend, type KeyedStateSnapshotResult } from '../state/keyed-state-backend.js';
 import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
 import { StreamOperator } from './stream-operator.js';
 
@@ -43,6 +43,9 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   private readonly pendingChains = new Map<number, SnapshotChain>();
   /** The checkpoint of the latest barrier (or of the restore): a delta holds the changes since it. */
   private lastBarrier = 0;
+  /** A full snapshot written in the background at a barrier, to replace the chain up to that barrier. */
+  private compacted: { readonly checkpointId: number; readonly handle: StateHandle } | undefined;
+  private compacting = false;
   /** Keys of the batch being prepared; reused so that a batch allocates one array at most. */
   private batchKeys: unknown[] = [];
 
@@ -85,6 +88,7 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
       this.confirmed = chainOf(
         restored.checkpointId,
         files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, keyGroups: f.keyGroups! })),
+        files.map((f) => checkpointOfPath(f.path)),
       );
     }
   }
@@ -124,26 +128,57 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   }
 
   override snapshotState(checkpointId: number): OperatorSnapshot {
-    const base = this.confirmed;
+    const base = this.confirmed === undefined ? undefined : this.withCompaction(this.confirmed);
     // A delta holds the changes since the previous barrier, so it can only build on that barrier's
     // snapshot, and only once that one is known to be complete.
-    const delta = base !== undefined && base.checkpointId === this.lastBarrier && !needsFullSnapshot(base);
+    const canDelta = base !== undefined && base.checkpointId === this.lastBarrier && base.handles.length - 1 < HARD_MAX_DELTAS;
+    // A long chain is compacted by a full snapshot of this barrier written in the background, so
+    // the checkpoint itself stays a small delta; only a chain that outgrew the hard bound (the
+    // compaction could not keep up) makes the checkpoint itself a full one.
+    const compact = canDelta && !this.compacting && needsCompaction(base);
     this.lastBarrier = checkpointId;
-    const snapshot = this.backend.snapshotSync(checkpointId, delta ? 'delta' : 'full');
+    const snapshot = this.backend.snapshotSync(checkpointId, canDelta ? 'delta' : 'full', compact);
     const shared = snapshot.kind === 'delta' ? base!.handles : [];
+    const sharedIds = snapshot.kind === 'delta' ? base!.ids : [];
+    let baseWrite: Promise<KeyedStateSnapshotResult> | undefined;
     return {
       keyed: {
         shared,
         writeTo: async (file) => {
           const r = await snapshot.writeTo(file);
+          if (snapshot.base !== undefined) {
+            this.compacting = true;
+            baseWrite = snapshot.base.writeTo(`${file}${BASE_SUFFIX}`);
+            void baseWrite.catch(() => undefined).finally(() => (this.compacting = false));
+          }
           return { bytes: r.bytes, sha256: r.sha256, keyGroups: r.keyGroups };
         },
         written: (handle) => {
-          this.pendingChains.set(checkpointId, chainOf(checkpointId, [...shared, handle]));
+          this.pendingChains.set(checkpointId, chainOf(checkpointId, [...shared, handle], [...sharedIds, checkpointId]));
+          baseWrite
+            ?.then((b) => {
+              this.compacted = {
+                checkpointId,
+                handle: { path: `${handle.path}${BASE_SUFFIX}`, size: b.bytes, sha256: b.sha256, keyGroups: b.keyGroups },
+              };
+            })
+            .catch(() => undefined); // a failed compaction is retried at a later barrier
         },
         discard: () => snapshot.discard(),
       },
     };
+  }
+
+  /**
+   * `chain` with its prefix up to a compacted barrier replaced by that barrier's full snapshot,
+   * when one was written and the chain contains that barrier's delta.
+   */
+  private withCompaction(chain: SnapshotChain): SnapshotChain {
+    const c = this.compacted;
+    if (c === undefined) return chain;
+    const i = chain.ids.lastIndexOf(c.checkpointId);
+    if (i < 0) return chain;
+    return chainOf(chain.checkpointId, [c.handle, ...chain.handles.slice(i + 1)], [c.checkpointId, ...chain.ids.slice(i + 1)]);
   }
 
   override notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
@@ -191,24 +226,37 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
 interface SnapshotChain {
   readonly checkpointId: number;
   readonly handles: readonly StateHandle[];
+  /** The checkpoint each handle was written at (0 when unknown). */
+  readonly ids: readonly number[];
   readonly baseBytes: number;
   readonly deltaBytes: number;
 }
 
-function chainOf(checkpointId: number, handles: readonly StateHandle[]): SnapshotChain {
+function chainOf(checkpointId: number, handles: readonly StateHandle[], ids: readonly number[]): SnapshotChain {
   const sizes = handles.map((h) => h.size);
-  return { checkpointId, handles, baseBytes: sizes[0] ?? 0, deltaBytes: sizes.slice(1).reduce((a, b) => a + b, 0) };
+  return { checkpointId, handles, ids, baseBytes: sizes[0] ?? 0, deltaBytes: sizes.slice(1).reduce((a, b) => a + b, 0) };
 }
 
-/** Deltas a chain may hold before the next snapshot is a full one again: bounds restore work. */
+/** File name suffix of a background full snapshot, beside the delta of the same barrier. */
+const BASE_SUFFIX = '.base';
+
+/** Deltas after which a chain is compacted in the background: bounds restore work. */
 const MAX_DELTAS = 10;
+/** Deltas after which the checkpoint itself is a full snapshot (compaction fell behind). */
+const HARD_MAX_DELTAS = 3 * MAX_DELTAS;
 
 /**
- * Whether the next snapshot should start a new chain: too many deltas, or deltas that together
- * outweigh the full snapshot they build on (restoring them would cost more than a full snapshot).
+ * Whether to compact: too many deltas, or deltas that together outweigh the full snapshot they
+ * build on (restoring them would cost more than a full snapshot).
  */
-function needsFullSnapshot(chain: SnapshotChain): boolean {
+function needsCompaction(chain: SnapshotChain): boolean {
   return chain.handles.length - 1 >= MAX_DELTAS || chain.deltaBytes > chain.baseBytes;
+}
+
+/** The checkpoint a handle was written at, from its `chk-<id>/` directory; 0 when the path has none. */
+function checkpointOfPath(p: string): number {
+  const m = /^chk-(\d+)\//.exec(p);
+  return m ? Number(m[1]) : 0;
 }
 
 /** True when `v` looks like a promise (an async user function's result). */

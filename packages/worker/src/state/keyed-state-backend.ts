@@ -51,7 +51,7 @@ import {
   RocksValueState,
   type StateHost,
 } from './keyed-states.js';
-import { openRocksDbStore, type KvStore, type KvWriteOp } from './rocksdb-store.js';
+import { openRocksDbStore, type KvIterator, type KvStore, type KvWriteOp } from './rocksdb-store.js';
 import { readSnapshotFile, writeSnapshotFile, type SnapshotHeader } from './snapshot-file.js';
 import { StateRegistry, type RegisteredState, type StateTableRow } from './state-registry.js';
 import { expiredEntryFilter } from './value-format.js';
@@ -130,7 +130,21 @@ export interface KeyedStateSnapshot {
    *   partial file is deleted).
    */
   writeTo(file: string): Promise<KeyedStateSnapshotResult>;
-  /** Releases the pinned snapshot without writing. Idempotent. */
+  /**
+   * Releases the pinned snapshot without writing (and the base, when it was not written).
+   * Idempotent.
+   */
+  discard(): Promise<void>;
+  /**
+   * With `snapshotSync(id, 'delta', true)`: a full snapshot of the same barrier. Call exactly one
+   * of its methods; until then it pins a store snapshot.
+   */
+  readonly base: FullSnapshotWriter | undefined;
+}
+
+/** A full snapshot to write or discard (see {@link KeyedStateSnapshot.base}). */
+export interface FullSnapshotWriter {
+  writeTo(file: string): Promise<KeyedStateSnapshotResult>;
   discard(): Promise<void>;
 }
 
@@ -672,9 +686,13 @@ export class KeyedStateBackend implements KeyedStateStore {
    * generation of dirty entries (they are captured lazily, see the module comment) and queues the
    * barrier's write followed, right behind it, by the opening of a store iterator: the snapshot
    * sees exactly the state at the barrier, whatever is written after this call.
+   * @param requested `'delta'` writes only the changes since the previous barrier (when the
+   *   backend is incremental and its log did not overflow; the result's `kind` says).
+   * @param withBase with a delta, also pin a full snapshot of the same barrier, returned as
+   *   `base`: writing it in the background compacts a chain without delaying the checkpoint.
    * @throws Error when the backend is closed or failed.
    */
-  snapshotSync(checkpointId: number, requested: SnapshotKind = 'full'): KeyedStateSnapshot {
+  snapshotSync(checkpointId: number, requested: SnapshotKind = 'full', withBase = false): KeyedStateSnapshot {
     this.checkUsable();
     const seq = ++this.seq;
     const log = this.deltaLog;
@@ -704,20 +722,46 @@ export class KeyedStateBackend implements KeyedStateStore {
       this.landed(seq);
       // Synchronously after the batch landed, before any later queued write can run. A delta
       // needs no store snapshot: its log is complete once the barrier's batch is recorded.
-      return kind === 'full' ? this.store.iterate({}) : undefined;
+      return kind === 'full' || withBase ? this.store.iterate({}) : undefined;
     });
     iterator.catch(() => undefined); // reported by writeTo
     let used = false;
     const expired = expiredEntryFilter(header.states, header.snapshotTime);
+    const writeFull = async (file: string, it: KvIterator): Promise<KeyedStateSnapshotResult> => {
+      try {
+        const info = await writeSnapshotFile(file, header, () => it.nextBatch(), expired);
+        return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
+      } finally {
+        await it.close();
+      }
+    };
+    let baseUsed = false;
+    const base: FullSnapshotWriter | undefined =
+      kind === 'delta' && withBase
+        ? {
+            writeTo: async (file) => {
+              if (baseUsed) throw new Error(`base snapshot of checkpoint ${checkpointId} was already written or discarded`);
+              baseUsed = true;
+              if (this.closed) throw new Error('the state backend is closed');
+              return writeFull(file, (await iterator)!);
+            },
+            discard: async () => {
+              if (baseUsed) return;
+              baseUsed = true;
+              await (await iterator.catch(() => undefined))?.close();
+            },
+          }
+        : undefined;
     return {
       checkpointId,
       kind,
+      base,
       writeTo: async (file: string): Promise<KeyedStateSnapshotResult> => {
         if (used) throw new Error(`snapshot of checkpoint ${checkpointId} was already written or discarded`);
         used = true;
         if (this.closed) throw new Error('the state backend is closed');
         const it = await iterator;
-        if (it === undefined) {
+        if (kind === 'delta') {
           const batches = log!.batches;
           let next = 0;
           const info = await writeSnapshotFile(
@@ -729,18 +773,13 @@ export class KeyedStateBackend implements KeyedStateStore {
           );
           return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
         }
-        try {
-          const info = await writeSnapshotFile(file, header, () => it.nextBatch(), expired);
-          return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
-        } finally {
-          await it.close();
-        }
+        return writeFull(file, it!);
       },
       discard: async (): Promise<void> => {
+        await base?.discard();
         if (used) return;
         used = true;
-        const it = await iterator.catch(() => undefined);
-        await it?.close();
+        if (kind === 'full') await (await iterator.catch(() => undefined))?.close();
       },
     };
   }
