@@ -175,6 +175,73 @@ async function restoreInto(snap: KeyedStateSnapshot, cacheBytes: number): Promis
   return restored;
 }
 
+/** Applies one state operation to the backend's states and to the model; `read` checks them. */
+function applyOp(s: States, m: ModelKey, op: Exclude<Op, { t: 'restore' } | { t: 'barrier' }>): void {
+  switch (op.t) {
+    case 'value.update':
+      s.value.update(op.v);
+      m.value = op.v;
+      break;
+    case 'value.clear':
+      s.value.clear();
+      delete m.value;
+      break;
+    case 'list.add':
+      s.list.add(op.v);
+      m.list.push(op.v);
+      break;
+    case 'list.addAll':
+      s.list.addAll(op.vs);
+      m.list.push(...op.vs);
+      break;
+    case 'list.update':
+      s.list.update(op.vs);
+      m.list = op.vs.slice();
+      break;
+    case 'list.clear':
+      s.list.clear();
+      m.list = [];
+      break;
+    case 'map.put':
+      s.map.put(op.uk, op.v);
+      m.map.set(id(op.uk), [op.uk, op.v]);
+      break;
+    case 'map.putAll':
+      s.map.putAll(op.entries);
+      for (const [uk, v] of op.entries) m.map.set(id(uk), [uk, v]);
+      break;
+    case 'map.remove':
+      s.map.remove(op.uk);
+      m.map.delete(id(op.uk));
+      break;
+    case 'map.clear':
+      s.map.clear();
+      m.map.clear();
+      break;
+    case 'reduce.add':
+      s.sum.add(op.n);
+      m.sum = (m.sum ?? 0) + op.n;
+      break;
+    case 'reduce.clear':
+      s.sum.clear();
+      delete m.sum;
+      break;
+    case 'agg.add':
+      s.agg.add(op.n);
+      m.agg = { sum: (m.agg?.sum ?? 0) + op.n, count: (m.agg?.count ?? 0) + 1 };
+      break;
+    case 'agg.clear':
+      s.agg.clear();
+      delete m.agg;
+      break;
+    case 'read':
+      checkKey(s, m, op.k);
+      assert.deepEqual(s.map.get(op.uk), m.map.get(id(op.uk))?.[1]);
+      assert.equal(s.map.contains(op.uk), m.map.has(id(op.uk)));
+      break;
+  }
+}
+
 /** Runs one operation sequence against a backend and the model; checks reads as it goes. */
 async function runSequence(ops: Op[], cacheBytes: number): Promise<void> {
   let b = await open(cacheBytes);
@@ -211,69 +278,7 @@ async function runSequence(ops: Op[], cacheBytes: number): Promise<void> {
       await b.prefetch([op.k]);
       b.setCurrentKey(op.k);
       const m = modelOf(model, op.k);
-      switch (op.t) {
-        case 'value.update':
-          s.value.update(op.v);
-          m.value = op.v;
-          break;
-        case 'value.clear':
-          s.value.clear();
-          delete m.value;
-          break;
-        case 'list.add':
-          s.list.add(op.v);
-          m.list.push(op.v);
-          break;
-        case 'list.addAll':
-          s.list.addAll(op.vs);
-          m.list.push(...op.vs);
-          break;
-        case 'list.update':
-          s.list.update(op.vs);
-          m.list = op.vs.slice();
-          break;
-        case 'list.clear':
-          s.list.clear();
-          m.list = [];
-          break;
-        case 'map.put':
-          s.map.put(op.uk, op.v);
-          m.map.set(id(op.uk), [op.uk, op.v]);
-          break;
-        case 'map.putAll':
-          s.map.putAll(op.entries);
-          for (const [uk, v] of op.entries) m.map.set(id(uk), [uk, v]);
-          break;
-        case 'map.remove':
-          s.map.remove(op.uk);
-          m.map.delete(id(op.uk));
-          break;
-        case 'map.clear':
-          s.map.clear();
-          m.map.clear();
-          break;
-        case 'reduce.add':
-          s.sum.add(op.n);
-          m.sum = (m.sum ?? 0) + op.n;
-          break;
-        case 'reduce.clear':
-          s.sum.clear();
-          delete m.sum;
-          break;
-        case 'agg.add':
-          s.agg.add(op.n);
-          m.agg = { sum: (m.agg?.sum ?? 0) + op.n, count: (m.agg?.count ?? 0) + 1 };
-          break;
-        case 'agg.clear':
-          s.agg.clear();
-          delete m.agg;
-          break;
-        case 'read':
-          checkKey(s, m, op.k);
-          assert.deepEqual(s.map.get(op.uk), m.map.get(id(op.uk))?.[1]);
-          assert.equal(s.map.contains(op.uk), m.map.has(id(op.uk)));
-          break;
-      }
+      applyOp(s, m, op);
     }
     await checkAll(b, model);
     await verifyBarriers();
@@ -480,67 +485,7 @@ async function runIncremental(ops: Op[], cacheBytes: number, fullEvery: number):
       await b.prefetch([op.k]);
       b.setCurrentKey(op.k);
       const m = modelOf(model, op.k);
-      switch (op.t) {
-        case 'value.update':
-          s.value.update(op.v);
-          m.value = op.v;
-          break;
-        case 'value.clear':
-          s.value.clear();
-          delete m.value;
-          break;
-        case 'list.add':
-          s.list.add(op.v);
-          m.list.push(op.v);
-          break;
-        case 'list.addAll':
-          s.list.addAll(op.vs);
-          m.list.push(...op.vs);
-          break;
-        case 'list.update':
-          s.list.update(op.vs);
-          m.list = op.vs.slice();
-          break;
-        case 'list.clear':
-          s.list.clear();
-          m.list = [];
-          break;
-        case 'map.put':
-          s.map.put(op.uk, op.v);
-          m.map.set(id(op.uk), [op.uk, op.v]);
-          break;
-        case 'map.putAll':
-          s.map.putAll(op.entries);
-          for (const [uk, v] of op.entries) m.map.set(id(uk), [uk, v]);
-          break;
-        case 'map.remove':
-          s.map.remove(op.uk);
-          m.map.delete(id(op.uk));
-          break;
-        case 'map.clear':
-          s.map.clear();
-          m.map.clear();
-          break;
-        case 'reduce.add':
-          s.sum.add(op.n);
-          m.sum = (m.sum ?? 0) + op.n;
-          break;
-        case 'reduce.clear':
-          s.sum.clear();
-          delete m.sum;
-          break;
-        case 'agg.add':
-          s.agg.add(op.n);
-          m.agg = { sum: (m.agg?.sum ?? 0) + op.n, count: (m.agg?.count ?? 0) + 1 };
-          break;
-        case 'agg.clear':
-          s.agg.clear();
-          delete m.agg;
-          break;
-        case 'read':
-          checkKey(s, m, op.k);
-          break;
-      }
+      applyOp(s, m, op);
     }
   } finally {
     await b.dispose();
