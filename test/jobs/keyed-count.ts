@@ -3,7 +3,8 @@
  * running reduce does. Args: `--to N` (default 999999), `--keys K` (default 1000),
  * `--out DIR` (FileSink) or `--collect NAME` (CollectSink), `--parallelism P` (default 4),
  * `--checkpoint MS` (checkpoint interval; default off), `--rate R` (at most R source records per
- * second in total; default unlimited), `--restart-delay MS` (fixed-delay restarts, up to 100).
+ * second in total; default unlimited), `--restart-delay MS` (fixed-delay restarts, up to 100),
+ * `--min-pause MS` (minimum pause between checkpoints).
  */
 import { CollectSink, FileSink, RestartStrategies, type StreamExecutionEnvironment } from '@eddy/api';
 import { RatedSequenceSource } from './rated-sequence.js';
@@ -24,6 +25,8 @@ export default (env: StreamExecutionEnvironment, args: string[]): void => {
   env.setParallelism(Number(arg('parallelism', '4')));
   const checkpointMs = Number(arg('checkpoint', '0'));
   if (checkpointMs > 0) env.enableCheckpointing(checkpointMs);
+  const minPause = Number(arg('min-pause', '0'));
+  if (minPause > 0) env.getCheckpointConfig().setMinPauseBetweenCheckpoints(minPause);
   const restartDelay = Number(arg('restart-delay', '0'));
   if (restartDelay > 0) env.setRestartStrategy(RestartStrategies.fixedDelayRestart(100, restartDelay));
   const rate = Number(arg('rate', '0'));

@@ -6,6 +6,7 @@ import { RUNTIME_DEFAULTS, validateRestartStrategy, type OperatorKind, type Rest
 import { DataStream, type GraphBuilder } from './datastream.js';
 import type { KeySelector } from './functions.js';
 import type { Sink } from './sink.js';
+import { CheckpointConfig, DEFAULT_CHECKPOINT_TIMEOUT_MS } from './checkpoint-config.js';
 import { CollectionSource, NumberSequenceSource, type Source } from './source.js';
 import { Transformation, describeGraph, type TransformationInput } from './transformation.js';
 
@@ -23,6 +24,7 @@ export class StreamExecutionEnvironment implements GraphBuilder {
   private parallelism: number;
   private maxParallelism: number = RUNTIME_DEFAULTS.maxParallelism;
   private checkpointInterval = 0;
+  private readonly checkpointConfig = new CheckpointConfig();
   private restartStrategy: RestartStrategyConfig | undefined;
   private jobName = '';
   private readonly transformations: Transformation[] = [];
@@ -67,6 +69,11 @@ export class StreamExecutionEnvironment implements GraphBuilder {
 
   getCheckpointInterval(): number {
     return this.checkpointInterval;
+  }
+
+  /** Timeout and minimum pause of this job's checkpoints (Flink's `getCheckpointConfig()`). */
+  getCheckpointConfig(): CheckpointConfig {
+    return this.checkpointConfig;
   }
 
   /**
@@ -152,6 +159,13 @@ export class StreamExecutionEnvironment implements GraphBuilder {
   /** @internal The serializable stream graph. */
   describe(): StreamGraphDescriptor {
     const g = describeGraph(this.jobName, this.maxParallelism, this.checkpointInterval, this.transformations);
-    return this.restartStrategy ? { ...g, restartStrategy: this.restartStrategy } : g;
+    const c = this.checkpointConfig;
+    // Only non-defaults are recorded, so graphs of jobs that never touch the config stay as they were.
+    return {
+      ...g,
+      ...(this.restartStrategy ? { restartStrategy: this.restartStrategy } : {}),
+      ...(c.getCheckpointTimeout() !== DEFAULT_CHECKPOINT_TIMEOUT_MS ? { checkpointTimeoutMs: c.getCheckpointTimeout() } : {}),
+      ...(c.getMinPauseBetweenCheckpoints() !== 0 ? { minPauseBetweenCheckpointsMs: c.getMinPauseBetweenCheckpoints() } : {}),
+    };
   }
 }

@@ -18,3 +18,4 @@ export * from './two-phase-commit-sink.js';
 export * from './file-sink.js';
 export * from './state.js';
 export * from './restart-strategies.js';
+export * from './checkpoint-config.js';

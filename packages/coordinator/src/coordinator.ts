@@ -38,6 +38,8 @@ export interface CoordinatorOptions {
   readonly logger: Logger;
   /** Limit for building a submitted job's graph; default from `EDDY_JOB_EVALUATION_TIMEOUT_MS` or 20 s. */
   readonly jobEvaluationTimeoutMs?: number;
+  /** Completed checkpoints kept per running job; default from `EDDY_CHECKPOINTS_RETAINED` or 3. */
+  readonly retainedCheckpoints?: number;
 }
 
 /** A running coordinator. */
@@ -77,7 +79,20 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
     const registry = new WorkerRegistry();
     const gateway = new TaskExecutorGateway();
     const jobEvaluationTimeoutMs = opts.jobEvaluationTimeoutMs ?? resolveSetting(SETTINGS.jobEvaluationTimeout, undefined);
-    const jobs = new JobManager({ store, artifacts, registry, gateway, logger, generation, jobEvaluationTimeoutMs, checkpointDir });
+    const retainedCheckpoints = opts.retainedCheckpoints ?? resolveSetting(SETTINGS.retainedCheckpoints, undefined);
+    if (!Number.isInteger(retainedCheckpoints) || retainedCheckpoints < 1)
+      throw new Error(`the number of retained checkpoints must be a positive integer, got ${retainedCheckpoints}`);
+    const jobs = new JobManager({
+      store,
+      artifacts,
+      registry,
+      gateway,
+      logger,
+      generation,
+      jobEvaluationTimeoutMs,
+      checkpointDir,
+      retainedCheckpoints,
+    });
     await jobs.recover();
     const server = createServer();
     server.addService(proto.JobService.service, jobServiceHandlers({ jobs, artifacts, registry, logger }));

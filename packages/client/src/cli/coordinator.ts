@@ -17,6 +17,7 @@ const spec: CommandSpec = {
     { setting: SETTINGS.etcd, valueName: 'URL[,URL...]' },
     { setting: SETTINGS.dataDir, valueName: 'DIR' },
     { setting: SETTINGS.checkpointDir, valueName: 'DIR' },
+    { setting: SETTINGS.retainedCheckpoints, valueName: 'N' },
   ],
   jobArgs: false,
 };
@@ -27,6 +28,7 @@ async function run(args: ParsedArgs): Promise<number> {
   const etcd = option(args, SETTINGS.etcd);
   const dataDir = option(args, SETTINGS.dataDir);
   const checkpointDir = option(args, SETTINGS.checkpointDir);
+  const retainedCheckpoints = requireInt(option(args, SETTINGS.retainedCheckpoints), SETTINGS.retainedCheckpoints, 1);
   const logger = loggerFor(args, 'coordinator');
   const signals = shutdownSignals();
   try {
@@ -36,6 +38,7 @@ async function run(args: ParsedArgs): Promise<number> {
       port,
       dataDir,
       logger,
+      retainedCheckpoints,
       ...(etcd ? { etcd } : {}),
       ...(checkpointDir ? { checkpointDir } : {}),
     });

@@ -29,7 +29,7 @@ export const SETTINGS = {
     'etcd',
     'EDDY_ETCD',
     '',
-    'Comma-separated etcd endpoints. Empty selects the embedded file-backed metadata store.',
+    'Comma-separated etcd endpoints. Coordinator: the metadata store (empty selects the embedded file-backed store). Worker: where it keeps its liveness lease (empty: none).',
   ),
   dataDir: setting('data-dir', 'EDDY_DATA_DIR', '.eddy', 'Directory for artifacts, the embedded metadata store and local state.'),
   checkpointDir: setting(
@@ -37,6 +37,12 @@ export const SETTINGS = {
     'EDDY_CHECKPOINT_DIR',
     '',
     'Shared checkpoint directory. Empty means <data-dir>/checkpoints.',
+  ),
+  retainedCheckpoints: setting(
+    'checkpoints-retained',
+    'EDDY_CHECKPOINTS_RETAINED',
+    3,
+    'Completed checkpoints kept per running job; older ones are deleted (Flink: state.checkpoints.num-retained).',
   ),
   coordinatorAddress: setting(
     'coordinator',

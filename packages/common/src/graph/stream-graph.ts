@@ -55,5 +55,9 @@ export interface StreamGraphDescriptor {
   readonly checkpointInterval: number;
   /** The job's restart strategy; undefined = the default for its checkpoint setting. */
   readonly restartStrategy?: RestartStrategyConfig;
+  /** Checkpoint timeout in ms; undefined = 60 000. */
+  readonly checkpointTimeoutMs?: number;
+  /** Least ms between the end of a checkpoint and the next trigger; undefined = 0. */
+  readonly minPauseBetweenCheckpointsMs?: number;
   readonly nodes: readonly StreamNodeDescriptor[];
 }

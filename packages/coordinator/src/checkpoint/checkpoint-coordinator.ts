@@ -148,12 +148,13 @@ export class CheckpointCoordinator {
     this.abort(p, `declined by ${taskKey}: ${reason}`, true);
   }
 
-  private endPending(p: PendingCheckpoint): void {
+  /** `now` is the checkpoint's end: the minimum pause to the next trigger counts from it. */
+  private endPending(p: PendingCheckpoint, now = Date.now()): void {
     p.dispose();
     if (this.pending === p) this.pending = undefined;
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     this.pendingTimer = undefined;
-    this.lastEndAt = Date.now();
+    this.lastEndAt = now;
   }
 
   private abort(p: PendingCheckpoint, reason: string, notifyTasks: boolean): void {
@@ -169,9 +170,10 @@ export class CheckpointCoordinator {
   }
 
   private complete(p: PendingCheckpoint): void {
-    this.endPending(p);
-    const acks = p.acknowledged.filter((s) => s.subtask >= 0);
+    // One instant: the recorded completion time is where the minimum pause starts.
     const now = Date.now();
+    this.endPending(p, now);
+    const acks = p.acknowledged.filter((s) => s.subtask >= 0);
     const c: CompletedCheckpoint = {
       jobId: this.deps.jobId,
       checkpointId: p.checkpointId,

@@ -103,9 +103,7 @@ export interface JobManagerDeps {
   readonly jobEvaluationTimeoutMs: number;
   /** Root of the shared checkpoint directory; a job's files live in `<root>/<jobId>`. */
   readonly checkpointDir: string;
-  /** Checkpoint timeout, minimum pause and retained count (Flink's CheckpointConfig). */
-  readonly checkpointTimeoutMs?: number;
-  readonly minPauseBetweenCheckpointsMs?: number;
+  /** Completed checkpoints kept per running job (Flink: state.checkpoints.num-retained). Default 3. */
   readonly retainedCheckpoints?: number;
 }
 
@@ -322,8 +320,8 @@ export class JobManager {
       storage: new FsCheckpointStorage(this.jobCheckpointDir(job)),
       logger: this.deps.logger.child({ jobId: job.record.id, attempt: job.record.attempt }),
       intervalMs: g.checkpointInterval,
-      timeoutMs: this.deps.checkpointTimeoutMs ?? 60_000,
-      minPauseMs: this.deps.minPauseBetweenCheckpointsMs ?? 0,
+      timeoutMs: g.streamGraph.checkpointTimeoutMs ?? 60_000,
+      minPauseMs: g.streamGraph.minPauseBetweenCheckpointsMs ?? 0,
       retain: this.deps.retainedCheckpoints ?? 3,
       maxParallelism: g.maxParallelism,
       firstCheckpointId: job.record.nextCheckpointId,
