@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startEtcd, type EtcdServer } from '@eddy/common/testing';
-import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
+import { pollUntil, runEddy, startCluster, type Cluster } from './harness/cluster.js';
 
 const run = promisify(execFile);
 
@@ -92,6 +92,16 @@ describe('worker liveness leases in etcd', () => {
       const s = await cluster.client.getJobStatus(jobId);
       return s.state === 'RUNNING' && Number(s.lastCheckpointId) > Number(restarted.lastCheckpointId);
     }, 60_000);
+    // What a person sees: restarts, the last checkpoint and the last failure.
+    const shown = await runEddy(['status', jobId, '--json', '--coordinator', cluster.coordinatorAddress]);
+    assert.equal(shown.code, 0, shown.stderr);
+    const json = JSON.parse(shown.stdout) as { restarts: number; lastCheckpoint: { id: number } | null; lastFailure: string | null };
+    assert.equal(json.restarts, 1);
+    assert.ok(json.lastCheckpoint !== null && json.lastCheckpoint.id > Number(restarted.lastCheckpointId));
+    assert.match(json.lastFailure ?? '', /etcd lease expired or was revoked/);
+    const table = await runEddy(['status', jobId, '--coordinator', cluster.coordinatorAddress]);
+    assert.match(table.stdout, /^ {2}restarts: {5}1$/m);
+    assert.match(table.stdout, /^ {2}last failure: .*etcd lease expired or was revoked/m);
     await cluster.client.cancelJob(jobId);
   });
 

@@ -152,6 +152,12 @@ export interface JobStatusJson {
   readonly startTime: number | null;
   /** Epoch milliseconds, or null while the job is not terminal. */
   readonly endTime: number | null;
+  /** Restarts since submission. */
+  readonly restarts: number;
+  /** The latest completed checkpoint, or null when none completed. */
+  readonly lastCheckpoint: { readonly id: number; readonly time: number } | null;
+  /** Cause of the most recent failure, kept across restarts, or null. */
+  readonly lastFailure: string | null;
   readonly operators: readonly OperatorStatusJson[];
   readonly tasks: readonly TaskStatusJson[];
 }
@@ -170,6 +176,9 @@ export function toStatusJson(s: JobStatus__Output): JobStatusJson {
     statusMessage: orNull(s.statusMessage),
     startTime: orNull(Number(s.startTime)),
     endTime: orNull(Number(s.endTime)),
+    restarts: s.restarts,
+    lastCheckpoint: Number(s.lastCheckpointId) > 0 ? { id: Number(s.lastCheckpointId), time: Number(s.lastCheckpointTime) } : null,
+    lastFailure: orNull(s.lastFailure),
     operators: (s.operators ?? []).map((o) => ({
       id: o.id,
       name: o.name,

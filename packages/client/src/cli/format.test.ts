@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toCheckpointJson, type CheckpointJson } from '../job-client.js';
-import { formatBytes, renderCheckpoints } from './format.js';
+import { formatBytes, renderCheckpoints, renderStatus } from './format.js';
 
 test('formatBytes: whole bytes below 1 KiB, one decimal and a binary unit above', () => {
   assert.equal(formatBytes(0), '0 B');
@@ -56,4 +56,31 @@ test('renderCheckpoints: a header, then one aligned line per checkpoint in the g
 
 test('renderCheckpoints: an empty list says so, and why it can be empty', () => {
   assert.match(renderCheckpoints([]), /^No retained checkpoints \(checkpointing is off/);
+});
+
+test('renderStatus shows restarts, the last completed checkpoint and the last failure of a restarted job', () => {
+  const base = {
+    id: 'j1',
+    name: 'job',
+    state: 'RUNNING',
+    parallelism: 2,
+    maxParallelism: 128,
+    failure: null,
+    statusMessage: null,
+    startTime: Date.UTC(2026, 11, 2, 10, 0, 0),
+    endTime: null,
+    operators: [],
+    tasks: [],
+  };
+  const restarted = renderStatus(
+    { ...base, restarts: 2, lastCheckpoint: { id: 7, time: Date.UTC(2026, 11, 2, 10, 0, 5, 250) }, lastFailure: 'worker w1 lost: connection closed\nmore' },
+    Date.UTC(2026, 11, 2, 10, 0, 10),
+  ).split('\n');
+  assert.ok(restarted.includes('  restarts:     2'), restarted.join('\n'));
+  assert.ok(restarted.includes('  checkpoint:   7, completed 2026-12-02 10:00:05 UTC'), restarted.join('\n'));
+  assert.ok(restarted.includes('  last failure: worker w1 lost: connection closed'), restarted.join('\n'));
+  const fresh = renderStatus({ ...base, restarts: 0, lastCheckpoint: null, lastFailure: null }, Date.UTC(2026, 11, 2, 10, 0, 10)).split('\n');
+  assert.ok(fresh.includes('  restarts:     0'));
+  assert.ok(fresh.includes('  checkpoint:   none completed'));
+  assert.ok(!fresh.some((l) => l.startsWith('  last failure:')));
 });

@@ -117,6 +117,11 @@ export function renderStatus(s: JobStatusJson, now: number): string {
     `  duration:     ${jobDuration(s.startTime, s.endTime, now)}`,
   ];
   if (s.statusMessage) lines.push(`  status:       ${s.statusMessage}`);
+  lines.push(`  restarts:     ${s.restarts}`);
+  lines.push(
+    `  checkpoint:   ${s.lastCheckpoint ? `${s.lastCheckpoint.id}, completed ${formatTime(s.lastCheckpoint.time)} UTC` : 'none completed'}`,
+  );
+  if (s.lastFailure && s.lastFailure !== s.failure) lines.push(`  last failure: ${s.lastFailure.split('\n')[0]}`);
   if (s.tasks.length > 0) {
     const counts = new Map<string, number>();
     for (const t of s.tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
