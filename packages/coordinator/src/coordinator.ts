@@ -104,7 +104,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
     const heartbeatCheck = setInterval(() => {
       for (const id of registry.expired(Date.now(), RUNTIME_DEFAULTS.heartbeatTimeoutMs))
         registry.lose(id, `no heartbeat for ${RUNTIME_DEFAULTS.heartbeatTimeoutMs} ms`);
-    }, RUNTIME_DEFAULTS.heartbeatIntervalMs);
+      // Checked at half the heartbeat interval, so a silent worker is dropped at most 250 ms late.
+    }, RUNTIME_DEFAULTS.heartbeatIntervalMs / 2);
     // With etcd, a worker's expired lease is a third way to notice its loss (see worker-liveness.ts).
     const liveness = opts.etcd
       ? await watchWorkerLiveness(
