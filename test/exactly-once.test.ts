@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEtcd, type EtcdServer } from '@eddy/common/testing';
+import { waitUntilFinished } from './harness/checkpointed-cluster.js';
 import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
 import { assertExactKeyedCount, readPartFiles } from './support/keyed-count-oracle.js';
 
@@ -89,15 +90,7 @@ describe('exactly-once under kill -9', () => {
       );
     }
 
-    const final = await pollUntil(
-      'the job to finish',
-      async () => {
-        const s = await client.getJobStatus(jobId);
-        assert.notEqual(s.state, 'FAILED', `job failed: ${s.failure}\n${cluster.logs()}`);
-        return s.state === 'FINISHED' ? s : undefined;
-      },
-      120_000,
-    );
+    const final = await waitUntilFinished(cluster, jobId, 120_000);
     assert.equal(Number(final.restarts), KILLS);
     const { bySubtask, hidden } = readPartFiles(out);
     assert.deepEqual(hidden, [], 'no in-progress or uncommitted files are left behind');

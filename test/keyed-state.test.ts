@@ -6,13 +6,10 @@
  *   committed output is still exactly the plain computation: every kind of state was restored.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { subtaskForKey } from '@eddy/common';
-import { startEtcd, type EtcdServer } from '@eddy/common/testing';
-import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
+import { checkpointedClusters, waitUntilFinished } from './harness/checkpointed-cluster.js';
+import { pollUntil } from './harness/cluster.js';
 import type { StateKindsRecord } from './jobs/state-kinds.js';
 import { readPartFiles } from './support/keyed-count-oracle.js';
 
@@ -54,55 +51,19 @@ function assertExact(dir: string, to: number, keys: number): void {
 }
 
 describe('keyed state of every kind on RocksDB', () => {
-  let etcd: EtcdServer;
-  let cluster: Cluster | undefined;
-  let checkpointDir: string;
-  let out: string;
-
-  before(async () => {
-    etcd = await startEtcd();
-  });
-  after(async () => {
-    await etcd?.stop();
-  });
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-    rmSync(checkpointDir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  });
-
-  async function start(workers: number): Promise<Cluster> {
-    checkpointDir = mkdtempSync(join(tmpdir(), 'eddy-state-chk-'));
-    out = mkdtempSync(join(tmpdir(), 'eddy-state-out-'));
-    cluster = await startCluster({ workers, slots: 2, etcd: etcd.endpoint, env: { EDDY_CHECKPOINT_DIR: checkpointDir } });
-    return cluster;
-  }
-
-  async function finished(c: Cluster, jobId: string, timeoutMs: number): Promise<number> {
-    const s = await pollUntil(
-      'the job to finish',
-      async () => {
-        const s = await c.client.getJobStatus(jobId);
-        assert.notEqual(s.state, 'FAILED', `job failed: ${s.failure}\n${c.logs()}`);
-        return s.state === 'FINISHED' ? s : undefined;
-      },
-      timeoutMs,
-    );
-    return Number(s.restarts);
-  }
+  const clusters = checkpointedClusters('eddy-state');
 
   test('undisturbed: the output equals the plain computation, record for record', async () => {
-    const c = await start(2);
+    const { cluster: c, out } = await clusters.start({ workers: 2, slots: 2 });
     const to = 199_999;
     const keys = 500;
     const jobId = await c.client.submitJobFile('test/jobs/state-kinds.ts', { args: ['--to', String(to), '--keys', String(keys), '--out', out] });
-    assert.equal(await finished(c, jobId, 120_000), 0);
+    assert.equal(Number((await waitUntilFinished(c, jobId, 120_000)).restarts), 0);
     assertExact(out, to, keys);
   });
 
   test('two worker kills with checkpoints every 300 ms: every kind of state is restored exactly', async () => {
-    const c = await start(3);
+    const { cluster: c, out } = await clusters.start({ workers: 3, slots: 2 });
     const to = 299_999;
     const keys = 500;
     const jobId = await c.client.submitJobFile('test/jobs/state-kinds.ts', {
@@ -131,7 +92,7 @@ describe('keyed state of every kind on RocksDB', () => {
       await c.addWorker();
       await pollUntil(`restart ${kill}`, async () => Number((await c.client.getJobStatus(jobId)).restarts) >= kill, 30_000);
     }
-    assert.equal(await finished(c, jobId, 120_000), 2);
+    assert.equal(Number((await waitUntilFinished(c, jobId, 120_000)).restarts), 2);
     assertExact(out, to, keys);
   });
 });

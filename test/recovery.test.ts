@@ -8,14 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { CompletedCheckpoint } from '@eddy/common';
-import { startEtcd, type EtcdServer } from '@eddy/common/testing';
-import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
+import { checkpointedClusters, waitUntilFinished } from './harness/checkpointed-cluster.js';
+import { pollUntil, type Cluster } from './harness/cluster.js';
 import { assertExactKeyedCount, readPartFiles, type CountRecord } from './support/keyed-count-oracle.js';
 
 const run = promisify(execFile);
@@ -79,51 +78,11 @@ function assertFinalCountsExact(bySubtask: ReadonlyMap<number, readonly CountRec
 }
 
 describe('recovery from damaged and unfinished checkpoints', () => {
-  let etcd: EtcdServer;
-  let cluster: Cluster | undefined;
-  let checkpointDir: string;
-  let out: string;
-
-  before(async () => {
-    etcd = await startEtcd();
-  });
-  after(async () => {
-    await etcd?.stop();
-  });
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-    rmSync(checkpointDir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  });
-
-  async function start(workerEnv?: (index: number) => Record<string, string> | undefined): Promise<Cluster> {
-    checkpointDir = mkdtempSync(join(tmpdir(), 'eddy-rec-chk-'));
-    out = mkdtempSync(join(tmpdir(), 'eddy-rec-out-'));
-    cluster = await startCluster({
-      workers: 3,
-      slots: 2,
-      etcd: etcd.endpoint,
-      env: { EDDY_CHECKPOINT_DIR: checkpointDir },
-      ...(workerEnv ? { workerEnv } : {}),
-    });
-    return cluster;
-  }
-
-  async function finished(c: Cluster, jobId: string): Promise<void> {
-    await pollUntil(
-      'the job to finish',
-      async () => {
-        const s = await c.client.getJobStatus(jobId);
-        assert.notEqual(s.state, 'FAILED', `job failed: ${s.failure}\n${c.logs()}`);
-        return s.state === 'FINISHED';
-      },
-      120_000,
-    );
-  }
+  const clusters = checkpointedClusters('eddy-rec');
 
   test('a corrupt file in the latest checkpoint makes recovery fall back to the previous one', async () => {
-    const c = await start();
+    const { cluster: c, checkpointDir, out } = await clusters.start({ workers: 3, slots: 2 });
+    const etcd = clusters.etcd();
     // The 3 s restart delay leaves time to damage the latest checkpoint while the restart is under
     // way. Whether the coordinator's verification sees the damage first, or a worker's restore
     // does (failing the attempt, so the next restart verifies again), recovery falls back.
@@ -173,7 +132,7 @@ describe('recovery from damaged and unfinished checkpoints', () => {
     assert.ok(log.includes(`restoring from checkpoint ${previous}`), `restored from ${previous}\n${log}`);
     assert.ok(!(await checkpointIds(etcd.endpoint, jobId)).includes(latest), 'the damaged checkpoint is gone from etcd');
 
-    await finished(c, jobId);
+    await waitUntilFinished(c, jobId, 120_000);
     // Output committed by the damaged checkpoint is replayed from the previous one, so counts may
     // repeat; the restored state must still be exact.
     assertFinalCountsExact(readPartFiles(out).bySubtask);
@@ -183,7 +142,12 @@ describe('recovery from damaged and unfinished checkpoints', () => {
     const crashAt = 4;
     // Only worker 0 crashes (it holds keyed subtasks: four slots spread over three workers give it
     // two), so exactly one replacement restores the slots the job needs.
-    const c = await start((index) => (index === 0 ? { EDDY_TEST_CRASH_BEFORE_ACK: String(crashAt) } : undefined));
+    const { cluster: c, checkpointDir, out } = await clusters.start({
+      workers: 3,
+      slots: 2,
+      workerEnv: (index) => (index === 0 ? { EDDY_TEST_CRASH_BEFORE_ACK: String(crashAt) } : undefined),
+    });
+    const etcd = clusters.etcd();
     const jobId = await c.client.submitJobFile('test/jobs/keyed-count.ts', {
       args: ['--to', String(TO), '--keys', String(KEYS), '--checkpoint', '300', '--rate', '100000', '--out', out],
     });
@@ -205,7 +169,7 @@ describe('recovery from damaged and unfinished checkpoints', () => {
     assert.ok(!(await checkpointIds(etcd.endpoint, jobId)).includes(crashAt), `checkpoint ${crashAt} never completed`);
     assert.ok(!existsSync(join(checkpointDir, jobId, `chk-${crashAt}`)), `files of checkpoint ${crashAt} were removed`);
 
-    await finished(c, jobId);
+    await waitUntilFinished(c, jobId, 120_000);
     const { bySubtask, hidden } = readPartFiles(out);
     assert.deepEqual(hidden, []);
     assertExactKeyedCount(bySubtask, { to: TO, keys: KEYS, parallelism: 4, maxParallelism: 128 });

@@ -90,7 +90,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const exchangeClients = new ExchangeClients();
   const tasks = new Map<string, StreamTask>();
   /** Artifact file per job attempt; the job function itself is evaluated per task (see loadJob). */
-  const jobs = new Map<string, Promise<string>>();
+  const jobArtifacts = new Map<string, Promise<string>>();
   let generation = 0;
   let closing = false;
   let resolveClosed: () => void = () => undefined;
@@ -174,10 +174,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
 
   const loadJob = (fence: Fence__Output, sha: string, args: string[], parallelism: number, graph: JobGraph): Promise<BuiltJob> => {
     const key = `${fence.jobId}/${fence.attempt}`;
-    let file = jobs.get(key);
+    let file = jobArtifacts.get(key);
     if (!file) {
       file = artifacts.fetch(sha);
-      jobs.set(key, file);
+      jobArtifacts.set(key, file);
     }
     // Built per task, as Flink deserializes user functions per task: every subtask gets its own
     // function objects, so a rich function's fields (state handles taken in open) are never shared.
@@ -259,7 +259,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
           return jobId === f.jobId && Number(attempt) <= f.attempt;
         };
         for (const [key, t] of tasks) if (released(key)) t.cancel();
-        for (const key of jobs.keys()) if (released(key)) jobs.delete(key);
+        for (const key of jobArtifacts.keys()) if (released(key)) jobArtifacts.delete(key);
         partitions.cancelWaiters(f.jobId, f.attempt, new Error('job released'));
       }
       callback(null, {});

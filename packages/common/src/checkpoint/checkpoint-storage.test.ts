@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { FsCheckpointStorage, checkpointDirName } from './checkpoint-storage.js';
+import { FsCheckpointStorage, checkpointDirName, checkpointIdOfPath } from './checkpoint-storage.js';
 
 function storage(): FsCheckpointStorage {
   return new FsCheckpointStorage(fs.mkdtempSync(path.join(tmpdir(), 'eddy-chk-')));
@@ -48,4 +48,12 @@ test('paths that leave the job directory are refused', async () => {
   assert.throws(() => s.resolve('../other/x'), /leaves the job's directory/);
   assert.throws(() => s.resolve('/etc/passwd'), /leaves the job's directory/);
   await assert.rejects(s.write('../x', Buffer.from('')), /leaves the job's directory/);
+});
+
+test('checkpointIdOfPath reads back the checkpoint of a path under checkpointDirName, 0 otherwise', () => {
+  assert.equal(checkpointIdOfPath(`${checkpointDirName(42)}/v1-0/uid_x.keyed`), 42);
+  assert.equal(checkpointIdOfPath(`${checkpointDirName(7)}/v1-0/uid_x.keyed.base`), 7);
+  assert.equal(checkpointIdOfPath('chk-/v1-0/x'), 0);
+  assert.equal(checkpointIdOfPath('other/chk-3/x'), 0);
+  assert.equal(checkpointIdOfPath('chk-3'), 0, 'a directory name alone holds no file');
 });

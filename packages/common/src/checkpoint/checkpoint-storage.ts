@@ -27,6 +27,12 @@ export function checkpointDirName(checkpointId: number): string {
   return `chk-${checkpointId}`;
 }
 
+/** The checkpoint whose directory ({@link checkpointDirName}) a relative file path lies in; 0 when none. */
+export function checkpointIdOfPath(relPath: string): number {
+  const m = /^chk-(\d+)\//.exec(relPath);
+  return m ? Number(m[1]) : 0;
+}
+
 /** sha256 of a buffer, hex. */
 export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');

@@ -21,7 +21,7 @@ import type {
   ValueState,
   ValueStateDescriptor,
 } from '@eddy/api';
-import type { StateHandle } from '@eddy/common';
+import { checkpointIdOfPath, type StateHandle } from '@eddy/common';
 import { KeyedStateBackend, type KeyedStateSnapshotResult } from '../state/keyed-state-backend.js';
 import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
 import { StreamOperator } from './stream-operator.js';
@@ -46,8 +46,8 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   /** A full snapshot written in the background at a barrier, to replace the chain up to that barrier. */
   private compacted: { readonly checkpointId: number; readonly handle: StateHandle } | undefined;
   private compacting = false;
-  /** Keys of the batch being prepared; reused so that a batch allocates one array at most. */
-  private batchKeys: unknown[] = [];
+  /** Keys of the latest prepared batch; reused so that a batch allocates no array of its own. */
+  private readonly batchKeys: unknown[] = [];
 
   constructor(
     id: string,
@@ -88,15 +88,16 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
       this.confirmed = chainOf(
         restored.checkpointId,
         files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, keyGroups: f.keyGroups! })),
-        files.map((f) => checkpointOfPath(f.path)),
+        files.map((f) => checkpointIdOfPath(f.path)),
       );
     }
   }
 
   /**
-   * Makes the state of `values`' keys available to synchronous access. Returns undefined when
-   * every key is already in memory (the common case for hot keys: no await, no promise), else a
-   * promise that resolves once they are loaded.
+   * Makes the state of `values`' keys available to synchronous access, and leaves the keys in
+   * {@link preparedKeys} (each record's key is extracted once). Returns undefined when every key
+   * is already in memory (the common case for hot keys: no await, no promise), else a promise
+   * that resolves once they are loaded.
    * @throws Error when a key selector throws or a key belongs to another subtask's key groups.
    */
   prepareBatch(values: readonly unknown[]): Promise<void> | undefined {
@@ -110,20 +111,25 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
       if (allCached && !backend.isCached(key)) allCached = false;
     }
     if (allCached) return undefined;
-    // prefetch keeps the array it is given only for the duration of the call.
+    // prefetch reads the array only before its first await, so reusing it next batch is safe.
     return backend.prefetch(keys);
   }
 
+  /** The keys of the batch last given to {@link prepareBatch}, in record order; valid until the next call. */
+  get preparedKeys(): readonly unknown[] {
+    return this.batchKeys;
+  }
+
   /**
-   * Processes one record of a prepared batch. Returns a promise when the user function is
-   * asynchronous: the caller awaits it before the next record, so state accesses after an
-   * `await` inside the function still see this record's key.
+   * Processes one record of a prepared batch, `key` being its key from {@link preparedKeys}.
+   * Returns a promise when the user function is asynchronous: the caller awaits it before the
+   * next record, so state accesses after an `await` inside the function still see this key.
    */
-  abstract processRecord(value: unknown, timestamp: number | undefined): void | Promise<void>;
+  abstract processRecord(value: unknown, timestamp: number | undefined, key: unknown): void | Promise<void>;
 
   /** Chained callers are impossible for a keyed operator; records arrive through {@link processRecord}. */
   collect(value: unknown, timestamp: number | undefined): void {
-    const r = this.processRecord(value, timestamp);
+    const r = this.processRecord(value, timestamp, this.keySelector(value));
     if (r !== undefined) throw new Error(`'${this.name}' returned a promise where only synchronous processing is possible`);
   }
 
@@ -251,12 +257,6 @@ const HARD_MAX_DELTAS = 3 * MAX_DELTAS;
  */
 function needsCompaction(chain: SnapshotChain): boolean {
   return chain.handles.length - 1 >= MAX_DELTAS || chain.deltaBytes > chain.baseBytes;
-}
-
-/** The checkpoint a handle was written at, from its `chk-<id>/` directory; 0 when the path has none. */
-function checkpointOfPath(p: string): number {
-  const m = /^chk-(\d+)\//.exec(p);
-  return m ? Number(m[1]) : 0;
 }
 
 /** True when `v` looks like a promise (an async user function's result). */

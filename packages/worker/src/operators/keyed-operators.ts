@@ -32,9 +32,9 @@ export class KeyedReduceOperator extends AbstractKeyedOperator {
     await super.open(ctx);
   }
 
-  processRecord(value: unknown, timestamp: number | undefined): void {
+  processRecord(value: unknown, timestamp: number | undefined, key: unknown): void {
     this.recordsIn++;
-    this.backend.setCurrentKey(this.keySelector(value));
+    this.backend.setCurrentKey(key);
     const state = this.state!;
     const current = state.value();
     const next = current === undefined ? value : this.fn(current, value);
@@ -64,9 +64,9 @@ export class KeyedProcessOperator extends AbstractKeyedOperator implements Keyed
     return this.backend.getCurrentKey();
   }
 
-  processRecord(value: unknown, timestamp: number | undefined): void | Promise<void> {
+  processRecord(value: unknown, timestamp: number | undefined, key: unknown): void | Promise<void> {
     this.recordsIn++;
-    this.backend.setCurrentKey(this.keySelector(value));
+    this.backend.setCurrentKey(key);
     this.timestamp = timestamp;
     const r = this.fn(value, this, this.out);
     if (isThenable(r)) return Promise.resolve(r).then(() => undefined);

@@ -540,11 +540,16 @@ export class KeyedStateBackend implements KeyedStateStore {
     // The generation current now owns these writes, even if a barrier closes it before they run.
     const log = this.deltaLog;
     return this.enqueue(async () => {
-      const ops = materialize(captured);
-      log?.record(ops);
-      await this.writeNow(ops);
+      await this.writeCaptured(captured, log);
       this.landed(seq);
     });
+  }
+
+  /** Encodes captured writes, records them for `log`'s delta snapshot, and writes them to the store. */
+  private writeCaptured(captured: CapturedWrites, log: DeltaLog | undefined): Promise<void> {
+    const ops = materialize(captured);
+    log?.record(ops);
+    return this.writeNow(ops);
   }
 
   private async writeNow(ops: KvWriteOp[]): Promise<void> {
@@ -796,17 +801,11 @@ export class KeyedStateBackend implements KeyedStateStore {
         const slice = barrier.captured;
         barrier.captured = new CapturedWrites();
         // Awaiting lets processing run; what it captures for this barrier lands in the next slice.
-        const ops = materialize(slice);
-        barrier.log?.record(ops);
-        await this.writeNow(ops);
+        await this.writeCaptured(slice, barrier.log);
       }
     }
     this.barriers.delete(barrier.generation);
-    if (barrier.captured.length > 0) {
-      const ops = materialize(barrier.captured);
-      barrier.log?.record(ops);
-      await this.writeNow(ops);
-    }
+    if (barrier.captured.length > 0) await this.writeCaptured(barrier.captured, barrier.log);
   }
 
   /**

@@ -583,9 +583,10 @@ export class StreamTask {
       timestamps = item.timestamps;
     }
     const loading = op.prepareBatch(values);
+    const keys = op.preparedKeys;
     if (loading !== undefined) await this.guard(loading);
     for (let i = 0; i < values.length; i++) {
-      const pending = op.processRecord(values[i], timestamps?.[i]);
+      const pending = op.processRecord(values[i], timestamps?.[i], keys[i]);
       if (pending !== undefined) await this.guard(pending);
     }
   }
