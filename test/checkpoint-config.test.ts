@@ -5,42 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
 import type { CompletedCheckpoint } from '@eddy/common';
-import { startEtcd, type EtcdServer } from '@eddy/common/testing';
-import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
+import { checkpointedSuite } from './harness/checkpointed-cluster.js';
+import { pollUntil } from './harness/cluster.js';
 
 const run = promisify(execFile);
 const MIN_PAUSE_MS = 600;
 
-let etcd: EtcdServer;
-let cluster: Cluster;
-let checkpointDir: string;
-let out: string;
-
-before(async () => {
-  etcd = await startEtcd();
-  checkpointDir = mkdtempSync(join(tmpdir(), 'eddy-cfg-chk-'));
-  out = mkdtempSync(join(tmpdir(), 'eddy-cfg-out-'));
-  cluster = await startCluster({
-    workers: 2,
-    slots: 2,
-    etcd: etcd.endpoint,
-    env: { EDDY_CHECKPOINT_DIR: checkpointDir, EDDY_CHECKPOINTS_RETAINED: '2' },
-  });
-});
-after(async () => {
-  await cluster?.stop();
-  await etcd?.stop();
-  rmSync(checkpointDir, { recursive: true, force: true });
-  rmSync(out, { recursive: true, force: true });
-});
+const suite = checkpointedSuite('eddy-cfg', { workers: 2, slots: 2, env: { EDDY_CHECKPOINTS_RETAINED: '2' } });
 
 test('two retained checkpoints, and the minimum pause between them', async () => {
+  const { cluster, etcd, out } = suite();
   // A 100 ms interval: without the pause, checkpoints would follow each other far more closely.
   const jobId = await cluster.client.submitJobFile('test/jobs/keyed-count.ts', {
     args: ['--to', '2000000000', '--keys', '100', '--checkpoint', '100', '--min-pause', String(MIN_PAUSE_MS), '--rate', '20000', '--out', out],

@@ -6,14 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { CompletedCheckpoint } from '@eddy/common';
-import { startEtcd, type EtcdServer } from '@eddy/common/testing';
-import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
+import { checkpointedSuite } from './harness/checkpointed-cluster.js';
+import { pollUntil } from './harness/cluster.js';
 
 const run = promisify(execFile);
 
@@ -22,25 +21,10 @@ async function etcdctl(endpoint: string, ...args: string[]): Promise<string> {
 }
 
 describe('checkpoints in etcd', () => {
-  let etcd: EtcdServer;
-  let cluster: Cluster;
-  let checkpointDir: string;
-  let out: string;
-
-  before(async () => {
-    etcd = await startEtcd();
-    checkpointDir = mkdtempSync(join(tmpdir(), 'eddy-chk-'));
-    out = mkdtempSync(join(tmpdir(), 'eddy-chk-out-'));
-    cluster = await startCluster({ workers: 2, slots: 2, etcd: etcd.endpoint, env: { EDDY_CHECKPOINT_DIR: checkpointDir } });
-  });
-  after(async () => {
-    await cluster?.stop();
-    await etcd?.stop();
-    rmSync(checkpointDir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  });
+  const suite = checkpointedSuite('eddy-chk', { workers: 2, slots: 2 });
 
   test('completed checkpoints are JSON in etcd while the job runs; cancel leaves nothing behind', async () => {
+    const { cluster, etcd, checkpointDir, out } = suite();
     const client = cluster.client;
     // 1 s apart, three newer checkpoints (which would subsume the one inspected) take 3 s: far
     // longer than reading it takes.

@@ -7,13 +7,9 @@
  * 1, 2, 3, … without gap or repeat, and the inputs behind the running sums are the key's numbers.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { startEtcd, type EtcdServer } from '@eddy/common/testing';
-import { waitUntilFinished } from './harness/checkpointed-cluster.js';
-import { pollUntil, startCluster, type Cluster } from './harness/cluster.js';
+import { describe, test } from 'node:test';
+import { checkpointedSuite, waitUntilFinished } from './harness/checkpointed-cluster.js';
+import { pollUntil } from './harness/cluster.js';
 import { assertExactKeyedCount, readPartFiles } from './support/keyed-count-oracle.js';
 
 const TO = 1_999_999;
@@ -33,25 +29,10 @@ function seeded(seed: number): () => number {
 }
 
 describe('exactly-once under kill -9', () => {
-  let etcd: EtcdServer;
-  let cluster: Cluster;
-  let checkpointDir: string;
-  let out: string;
-
-  before(async () => {
-    etcd = await startEtcd();
-    checkpointDir = mkdtempSync(join(tmpdir(), 'eddy-eo-chk-'));
-    out = mkdtempSync(join(tmpdir(), 'eddy-eo-out-'));
-    cluster = await startCluster({ workers: 3, slots: 2, etcd: etcd.endpoint, env: { EDDY_CHECKPOINT_DIR: checkpointDir } });
-  });
-  after(async () => {
-    await cluster?.stop();
-    await etcd?.stop();
-    rmSync(checkpointDir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  });
+  const suite = checkpointedSuite('eddy-eo', { workers: 3, slots: 2 });
 
   test(`every record is committed exactly once across ${KILLS} worker kills`, async () => {
+    const { cluster, out } = suite();
     const client = cluster.client;
     const random = seeded(20261125);
     // 100,000 records/s in total: the run lasts ~20 s, long enough for three failovers.

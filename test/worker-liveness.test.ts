@@ -7,23 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startEtcd, type EtcdServer } from '@eddy/common/testing';
-import { pollUntil, runEddy, startCluster, type Cluster } from './harness/cluster.js';
+import { checkpointedSuite } from './harness/checkpointed-cluster.js';
+import { pollUntil, runEddy } from './harness/cluster.js';
 
 const run = promisify(execFile);
 
 describe('worker liveness leases in etcd', () => {
-  let etcd: EtcdServer;
-  let cluster: Cluster;
-  let checkpointDir: string;
-  let out: string;
+  const suite = checkpointedSuite('eddy-live', { workers: 3, slots: 2 });
 
-  const etcdctl = async (...args: string[]): Promise<string> => (await run('etcdctl', ['--endpoints', etcd.endpoint, ...args])).stdout;
+  const etcdctl = async (...args: string[]): Promise<string> => (await run('etcdctl', ['--endpoints', suite().etcd.endpoint, ...args])).stdout;
 
   /** The lease id (hex, as etcdctl takes it) of a worker's key, undefined when the key is absent. */
   const leaseOf = async (workerId: string): Promise<string | undefined> => {
@@ -33,20 +27,8 @@ describe('worker liveness leases in etcd', () => {
     return m ? BigInt(m[1]!).toString(16) : undefined;
   };
 
-  before(async () => {
-    etcd = await startEtcd();
-    checkpointDir = mkdtempSync(join(tmpdir(), 'eddy-live-chk-'));
-    out = mkdtempSync(join(tmpdir(), 'eddy-live-out-'));
-    cluster = await startCluster({ workers: 3, slots: 2, etcd: etcd.endpoint, env: { EDDY_CHECKPOINT_DIR: checkpointDir } });
-  });
-  after(async () => {
-    await cluster?.stop();
-    await etcd?.stop();
-    rmSync(checkpointDir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  });
-
   test('every worker publishes itself under a lease', async () => {
+    const { cluster } = suite();
     const workers = await cluster.client.listWorkers();
     assert.equal(workers.length, 3);
     for (const w of workers) {
@@ -58,6 +40,7 @@ describe('worker liveness leases in etcd', () => {
   });
 
   test('an ended lease makes the coordinator declare the worker lost, and the job restarts', async () => {
+    const { cluster, out } = suite();
     const jobId = await cluster.client.submitJobFile('test/jobs/keyed-count.ts', {
       args: ['--to', '99999999', '--keys', '100', '--checkpoint', '300', '--rate', '5000', '--out', out],
     });
@@ -106,6 +89,7 @@ describe('worker liveness leases in etcd', () => {
   });
 
   test('a frozen worker is declared lost and its key disappears', async () => {
+    const { cluster } = suite();
     const index = 2;
     const pid = cluster.workers[index]!.pid!;
     const workerId = (await cluster.client.listWorkers()).find((w) => w.pid === pid)!.workerId;

@@ -85,3 +85,35 @@ export function waitUntilFinished(c: Cluster, jobId: string, timeoutMs: number):
     timeoutMs,
   );
 }
+
+/** A suite's cluster, its etcd and its directories. */
+export interface SuiteCluster extends CheckpointedCluster {
+  readonly etcd: EtcdServer;
+}
+
+/**
+ * Registers the hooks of a suite whose tests share one checkpointing cluster (call it inside
+ * `describe`, or at the top of a file): etcd and the cluster start before the first test, and
+ * everything is stopped and removed after the last.
+ * @returns the running cluster, available from the first test on.
+ */
+export function checkpointedSuite(prefix: string, opts: Omit<StartClusterOptions, 'etcd'>): () => SuiteCluster {
+  let etcd: EtcdServer | undefined;
+  let dirs: { checkpointDir: string; out: string } | undefined;
+  let current: SuiteCluster | undefined;
+  before(async () => {
+    etcd = await startEtcd();
+    dirs = { checkpointDir: mkdtempSync(join(tmpdir(), `${prefix}-chk-`)), out: mkdtempSync(join(tmpdir(), `${prefix}-out-`)) };
+    const cluster = await startCluster({ ...opts, etcd: etcd.endpoint, env: { ...opts.env, EDDY_CHECKPOINT_DIR: dirs.checkpointDir } });
+    current = { cluster, etcd, ...dirs };
+  });
+  after(async () => {
+    await current?.cluster.stop();
+    await etcd?.stop();
+    if (dirs) for (const d of Object.values(dirs)) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    assert.ok(current, 'the suite cluster runs once the suite started');
+    return current;
+  };
+}

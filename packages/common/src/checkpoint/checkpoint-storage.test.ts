@@ -2,11 +2,17 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { FsCheckpointStorage, checkpointDirName, checkpointIdOfPath } from './checkpoint-storage.js';
 
+const root = fs.mkdtempSync(path.join(tmpdir(), 'eddy-chk-storage-test-'));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+
 function storage(): FsCheckpointStorage {
-  return new FsCheckpointStorage(fs.mkdtempSync(path.join(tmpdir(), 'eddy-chk-')));
+  const dir = path.join(root, `s${dirs++}`);
+  fs.mkdirSync(dir);
+  return new FsCheckpointStorage(dir);
 }
 
 test('write then read returns the bytes; the handle carries size and sha256', async () => {
