@@ -1,7 +1,7 @@
 /**
  * Word count, the "hello world" of stream processing (Flink's WordCount example).
  *
- *   eddy local examples/word-count.ts --workers 2 --parallelism 2     (what `npm run demo` runs)
+ *   eddy local examples/word-count.ts --workers 2 --parallelism 2
  *
  * A bounded, deterministic job: the lines below come from one non-parallel collection source,
  * are split into lowercase words, partitioned by word (keyBy) and counted with a running reduce.

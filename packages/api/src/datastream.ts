@@ -14,6 +14,18 @@ import { PrintSink, type Sink } from './sink.js';
 import type { Transformation} from './transformation.js';
 import { type Partitioning, type TransformationInput } from './transformation.js';
 import type { OperatorKind } from '@eddy/common';
+import { OutputTag } from './output-tag.js';
+import { WatermarkStrategy } from './watermark-strategy.js';
+import { WindowedStream } from './windowed-stream.js';
+import { WindowAssigner } from './windows.js';
+
+/** The optional parts of a new transformation. */
+export interface TransformationExtras {
+  userFunction?: unknown;
+  keySelector?: KeySelector<unknown, unknown>;
+  sink?: Sink<unknown>;
+  config?: unknown;
+}
 
 /** What a stream needs from its environment. */
 export interface GraphBuilder {
@@ -21,7 +33,7 @@ export interface GraphBuilder {
     kind: OperatorKind,
     name: string,
     inputs: TransformationInput[],
-    extra?: { userFunction?: unknown; keySelector?: KeySelector<unknown, unknown>; sink?: Sink<unknown> },
+    extra?: TransformationExtras,
   ): Transformation;
 }
 
@@ -99,6 +111,30 @@ export class DataStream<T> {
     return this.then<R>('process', 'Process', fn);
   }
 
+  /**
+   * Assigns event timestamps and generates watermarks (Flink: assignTimestampsAndWatermarks).
+   * Each parallel instance runs its own generator; downstream operators take the minimum.
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
+    if (!(strategy instanceof WatermarkStrategy))
+      throw new Error('assignTimestampsAndWatermarks needs a WatermarkStrategy (e.g. WatermarkStrategy.forBoundedOutOfOrderness(ms))');
+    const t = this.builder.addTransformation('timestamps', 'Timestamps/Watermarks', [...this.inputs], { config: strategy });
+    return new DataStream<T>(this.builder, [{ transformation: t, partitioning: { kind: 'default' } }]);
+  }
+
+  /**
+   * The records this operator emitted to side output `tag` (`ctx.output(tag, v)` in process
+   * functions, late data of windows). Call it on the operator's own stream.
+   */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    if (!(tag instanceof OutputTag)) throw new Error('getSideOutput needs an OutputTag');
+    const producer = this.single('getSideOutput()');
+    const t = this.builder.addTransformation('side-output', `Side Output: ${tag.id}`, [{ transformation: producer, partitioning: { kind: 'default' } }], {
+      config: tag,
+    });
+    return new DataStream<X>(this.builder, [{ transformation: t, partitioning: { kind: 'default' } }]);
+  }
+
   /** Partitions the stream by key (key group → subtask, as Flink does). */
   keyBy<K>(selector: KeySelector<T, K>): KeyedStream<T, K> {
     if (typeof selector !== 'function') throw new Error('keyBy needs a key selector function');
@@ -166,6 +202,13 @@ export class KeyedStream<T, K> extends DataStream<T> {
   /** Applies a KeyedProcessFunction. */
   override process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
     return this.keyed<R>('keyed-process', 'KeyedProcess', fn);
+  }
+
+  /** Groups each key's records into windows (Flink: KeyedStream.window). */
+  window(assigner: WindowAssigner<T>): WindowedStream<T, K> {
+    if (!(assigner instanceof WindowAssigner))
+      throw new Error('window needs a WindowAssigner (e.g. TumblingEventTimeWindows.of(60_000))');
+    return new WindowedStream<T, K>(this.builder, this.inputs, this.keySelector, assigner);
   }
 }
 

@@ -3,9 +3,8 @@
  * A job file's default export receives one and adds sources, operators and sinks to it.
  */
 import { RUNTIME_DEFAULTS, validateRestartStrategy, type OperatorKind, type RestartStrategyConfig, type StreamGraphDescriptor } from '@eddy/common';
-import { DataStream, type GraphBuilder } from './datastream.js';
-import type { KeySelector } from './functions.js';
-import type { Sink } from './sink.js';
+import { DataStream, type GraphBuilder, type TransformationExtras } from './datastream.js';
+import { WatermarkStrategy } from './watermark-strategy.js';
 import { CheckpointConfig, DEFAULT_CHECKPOINT_TIMEOUT_MS } from './checkpoint-config.js';
 import { CollectionSource, NumberSequenceSource, type Source } from './source.js';
 import { Transformation, describeGraph, type TransformationInput } from './transformation.js';
@@ -111,10 +110,15 @@ export class StreamExecutionEnvironment implements GraphBuilder {
     return stream;
   }
 
-  /** A custom source. */
-  fromSource<T>(source: Source<T>, name: string): DataStream<T> {
+  /**
+   * A custom source. With a watermark strategy, timestamps are assigned and watermarks generated
+   * at the source, per split: the source's watermark is the minimum over its active splits.
+   */
+  fromSource<T>(source: Source<T>, name: string, strategy?: WatermarkStrategy<T>): DataStream<T> {
     if (!source || typeof source.createReader !== 'function' || typeof source.createSplits !== 'function')
       throw new Error('fromSource needs a Source (an object with createSplits and createReader)');
+    if (strategy !== undefined && !(strategy instanceof WatermarkStrategy))
+      throw new Error('fromSource: the third argument must be a WatermarkStrategy');
     const t = new Transformation(
       this.transformations.length,
       'source',
@@ -124,18 +128,15 @@ export class StreamExecutionEnvironment implements GraphBuilder {
       undefined,
       undefined,
       source,
+      undefined,
+      strategy,
     );
     this.transformations.push(t);
     return new DataStream<T>(this, [{ transformation: t, partitioning: { kind: 'default' } }]);
   }
 
   /** @internal Used by DataStream to add operators. */
-  addTransformation(
-    kind: OperatorKind,
-    name: string,
-    inputs: TransformationInput[],
-    extra: { userFunction?: unknown; keySelector?: KeySelector<unknown, unknown>; sink?: Sink<unknown> } = {},
-  ): Transformation {
+  addTransformation(kind: OperatorKind, name: string, inputs: TransformationInput[], extra: TransformationExtras = {}): Transformation {
     const t = new Transformation(
       this.transformations.length,
       kind,
@@ -146,6 +147,7 @@ export class StreamExecutionEnvironment implements GraphBuilder {
       extra.keySelector,
       undefined,
       extra.sink,
+      extra.config,
     );
     this.transformations.push(t);
     return t;

@@ -3,7 +3,9 @@
  * function or an object ("rich function") with the method plus optional `open`/`close`.
  */
 
+import type { OutputTag } from './output-tag.js';
 import type { KeyedStateStore } from './state.js';
+import type { TimeWindow } from './windows.js';
 
 /**
  * What a rich function's `open(ctx)` receives (Flink: RuntimeContext). On a keyed stream (after
@@ -63,7 +65,30 @@ export type KeySelector<T, K> = (value: T) => K;
 export interface ProcessContext {
   /** Event timestamp of the current record, undefined when it has none. */
   readonly timestamp: number | undefined;
+  /** Emits `value` to the side output `tag`, with the current record's timestamp. */
+  output<X>(tag: OutputTag<X>, value: X): void;
 }
+
+/**
+ * Time and timers of a keyed function (Flink: TimerService). Timers are scoped to the current
+ * key, deduplicated per key and time, checkpointed, and fire after a restore when due. An
+ * event-time timer fires once the watermark reaches its time; a processing-time timer once the
+ * wall clock does.
+ */
+export interface TimerService {
+  /** The wall clock, in ms since the epoch. */
+  currentProcessingTime(): number;
+  /** The operator's current event-time watermark (MIN_WATERMARK before the first). */
+  currentWatermark(): number;
+  registerEventTimeTimer(time: number): void;
+  registerProcessingTimeTimer(time: number): void;
+  /** Deletes a timer of the current key; no effect when there is none at that time. */
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+}
+
+/** Which clock a timer belongs to (Flink: TimeDomain). */
+export type TimeDomain = 'EVENT_TIME' | 'PROCESSING_TIME';
 
 /** Flink's ProcessFunction: a low-level per-record function on a non-keyed stream. */
 export interface ProcessFunction<T, R> extends RichFunction {
@@ -73,6 +98,12 @@ export interface ProcessFunction<T, R> extends RichFunction {
 /** Context of one element in a {@link KeyedProcessFunction}. */
 export interface KeyedProcessContext<K> extends ProcessContext {
   getCurrentKey(): K;
+  timerService(): TimerService;
+}
+
+/** Context of {@link KeyedProcessFunction.onTimer}: the key is the timer's, the timestamp its time. */
+export interface OnTimerContext<K> extends KeyedProcessContext<K> {
+  timeDomain(): TimeDomain;
 }
 
 /**
@@ -83,4 +114,25 @@ export interface KeyedProcessContext<K> extends ProcessContext {
  */
 export interface KeyedProcessFunction<K, T, R> extends RichFunction {
   processElement(value: T, ctx: KeyedProcessContext<K>, out: Collector<R>): void | Promise<void>;
+  /** A timer of the current key fired; records emitted here carry the timer's time. May be `async`. */
+  onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<R>): void | Promise<void>;
 }
+
+/** What a {@link ProcessWindowFunction} knows about the window it evaluates. */
+export interface WindowContext {
+  readonly window: TimeWindow;
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+  /** Emits `value` to the side output `tag`. */
+  output<X>(tag: OutputTag<X>, value: X): void;
+}
+
+/**
+ * Evaluates a fired window of one key (Flink: ProcessWindowFunction). With `aggregate` or
+ * `reduce`, `elements` holds the single pre-aggregated result; otherwise every record of the
+ * window, in arrival order. Results carry the timestamp `window.maxTimestamp()`.
+ */
+export type ProcessWindowFunction<IN, OUT, K> =
+  | ((key: K, ctx: WindowContext, elements: IN[], out: Collector<OUT>) => void)
+  | (RichFunction & { process(key: K, ctx: WindowContext, elements: IN[], out: Collector<OUT>): void });
+

@@ -26,6 +26,15 @@ export type InputStatus =
 export interface ReaderOutput<T> {
   /** Emits one record, optionally with its event timestamp. */
   collect(value: T, timestamp?: number): void;
+  /**
+   * The output for the records of one split (Flink: SourceOutput per split). With a watermark
+   * strategy on the source, each split then has its own watermark generator and the source's
+   * watermark is the minimum over its active splits. Readers that emit through this output
+   * should release it when the split is finished. Absent on outputs that do not track splits.
+   */
+  createOutputForSplit?(splitId: string): ReaderOutput<T>;
+  /** The split is finished: its watermark no longer holds the source back. */
+  releaseOutputForSplit?(splitId: string): void;
 }
 
 /** Reads the splits of one subtask. */
@@ -103,11 +112,15 @@ class SequenceReader implements SourceReader<number, SequenceSplit> {
   pollNext(output: ReaderOutput<number>): InputStatus {
     const split = this.splits[0];
     if (!split) return 'END_OF_INPUT';
+    const out = output.createOutputForSplit?.(split.splitId) ?? output;
     const end = Math.min(split.to, split.next + 1023);
     let n = split.next;
-    while (n <= end) output.collect(n++);
+    while (n <= end) out.collect(n++);
     split.next = n;
-    if (n > split.to) this.splits.shift();
+    if (n > split.to) {
+      this.splits.shift();
+      output.releaseOutputForSplit?.(split.splitId);
+    }
     return this.splits.length > 0 ? 'MORE_AVAILABLE' : 'END_OF_INPUT';
   }
 

@@ -43,6 +43,8 @@ export class Transformation {
     readonly keySelector: KeySelector<unknown, unknown> | undefined = undefined,
     readonly source: Source<unknown> | undefined = undefined,
     readonly sink: Sink<unknown> | undefined = undefined,
+    /** Kind-specific settings: the WindowSpec of a window, the strategy of a watermark assigner, the tag of a side output. */
+    readonly config: unknown = undefined,
   ) {
     this.name = name;
     this.uid = undefined;
@@ -64,6 +66,10 @@ export function describeGraph(
   checkpointInterval: number,
   transformations: readonly Transformation[],
 ): StreamGraphDescriptor {
+  // A side output is part of its producer's chain, so it always has the producer's parallelism
+  // (ids are in creation order: the producer's is final by the time its side output is reached).
+  for (const t of transformations)
+    if (t.kind === 'side-output' && t.inputs[0] !== undefined) t.parallelism = t.inputs[0].transformation.parallelism;
   const nodes: StreamNodeDescriptor[] = transformations.map((t) => ({
     id: t.id,
     kind: t.kind,

@@ -125,6 +125,8 @@ export interface OperatorStatusJson {
   readonly recordsIn: number;
   /** Records emitted, summed over subtasks. */
   readonly recordsOut: number;
+  /** Records dropped for being later than the allowed lateness, summed over subtasks (Flink: numLateRecordsDropped). */
+  readonly lateRecordsDropped: number;
 }
 
 /** A subtask of {@link JobStatusJson}. */
@@ -187,6 +189,7 @@ export function toStatusJson(s: JobStatus__Output): JobStatusJson {
       parallelism: o.parallelism,
       recordsIn: Number(o.recordsIn),
       recordsOut: Number(o.recordsOut),
+      lateRecordsDropped: Number(o.lateRecordsDropped),
     })),
     tasks: (s.tasks ?? []).map((t) => ({
       vertexId: t.vertexId,

@@ -18,3 +18,5 @@ export * from './metadata/metadata-store.js';
 export * from './checkpoint/index.js';
 export * from './restart-strategy.js';
 export * from './metadata/worker-liveness.js';
+export * from './time/watermark.js';
+export * from './time/watermark-valve.js';

@@ -131,7 +131,7 @@ export function renderStatus(s: JobStatusJson, now: number): string {
     lines.push(
       '',
       renderTable(
-        ['OPERATOR', 'UID', 'VERTEX', 'PARALLELISM', 'RECORDS IN', 'RECORDS OUT'],
+        ['OPERATOR', 'UID', 'VERTEX', 'PARALLELISM', 'RECORDS IN', 'RECORDS OUT', 'LATE DROPPED'],
         s.operators.map((o) => [
           o.name,
           o.uid ?? '-',
@@ -139,8 +139,9 @@ export function renderStatus(s: JobStatusJson, now: number): string {
           String(o.parallelism),
           formatCount(o.recordsIn),
           formatCount(o.recordsOut),
+          formatCount(o.lateRecordsDropped),
         ]),
-        [3, 4, 5],
+        [3, 4, 5, 6],
       ),
     );
   }

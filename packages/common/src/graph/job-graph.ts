@@ -43,6 +43,9 @@ export interface JobGraph {
   readonly streamGraph: StreamGraphDescriptor;
 }
 
+/** Operators that can emit to side outputs (process functions and windows with late-data output). */
+const SIDE_OUTPUT_PRODUCERS: ReadonlySet<string> = new Set(['process', 'keyed-process', 'window']);
+
 /**
  * Checks a stream graph for everything that makes it impossible to run.
  * @returns human-readable problems, empty when the graph is valid.
@@ -77,6 +80,14 @@ export function validateStreamGraph(g: StreamGraphDescriptor): string[] {
       );
     if (n.kind === 'source' && n.inputs.length > 0) problems.push(`source '${n.name}' must not have inputs`);
     if (n.kind !== 'source' && n.inputs.length === 0) problems.push(`operator '${n.name}' has no input`);
+    if (n.kind === 'side-output') {
+      const e = n.inputs[0];
+      const up = e ? byId.get(e.source) : undefined;
+      if (n.inputs.length !== 1 || e?.partitioner !== 'forward' || (up && up.parallelism !== n.parallelism))
+        problems.push(`side output '${n.name}' must read its producer directly, with the producer's parallelism`);
+      else if (up && !SIDE_OUTPUT_PRODUCERS.has(up.kind))
+        problems.push(`side output '${n.name}' reads from '${up.name}', a ${up.kind} operator, which has no side outputs`);
+    }
     for (const e of n.inputs) {
       const up = byId.get(e.source);
       if (!up) problems.push(`operator '${n.name}' reads from unknown node ${e.source}`);

@@ -23,6 +23,12 @@ export type OperatorKind =
   | 'process'
   | 'keyed-process'
   | 'keyed-reduce'
+  /** assignTimestampsAndWatermarks. */
+  | 'timestamps'
+  /** A keyed window operator. */
+  | 'window'
+  /** Selects one side output of its input operator; always chained to it. */
+  | 'side-output'
   | 'sink';
 
 /** One input of a stream node. */

@@ -63,7 +63,7 @@ export interface TaskStateReport {
   readonly subtask: number;
   readonly state: TaskState;
   readonly failure: string;
-  readonly operators: ReadonlyArray<{ operatorId: string; recordsIn: number; recordsOut: number }>;
+  readonly operators: ReadonlyArray<{ operatorId: string; recordsIn: number; recordsOut: number; lateRecordsDropped: number }>;
 }
 
 interface LiveJob {
@@ -416,7 +416,11 @@ export class JobManager {
   }
 
   private applyMetrics(task: TaskExecution, operators: TaskStateReport['operators']): void {
-    for (const m of operators) task.metrics.set(m.operatorId, { recordsIn: m.recordsIn, recordsOut: m.recordsOut });
+    for (const m of operators) task.metrics.set(m.operatorId, {
+        recordsIn: m.recordsIn,
+        recordsOut: m.recordsOut,
+        lateRecordsDropped: m.lateRecordsDropped,
+      });
   }
 
   private requestScheduling(): void {

@@ -33,6 +33,13 @@ export interface JobRecord {
   nextCheckpointId: number;
 }
 
+/** One operator's counters in one subtask. */
+export interface OperatorCounts {
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  readonly lateRecordsDropped: number;
+}
+
 /** Live state of one subtask execution. */
 export interface TaskExecution {
   readonly vertexId: string;
@@ -42,7 +49,7 @@ export interface TaskExecution {
   state: TaskState;
   failure: string;
   /** Latest counters per operator (stream node id). */
-  readonly metrics: Map<string, { recordsIn: number; recordsOut: number }>;
+  readonly metrics: Map<string, OperatorCounts>;
 }
 
 /** Key of a task within a job. */

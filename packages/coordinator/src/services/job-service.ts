@@ -29,12 +29,13 @@ export function toJobStatus(record: JobRecord, tasks: readonly TaskExecution[]):
   const g = record.jobGraph;
   const vertexOf = new Map<number, string>();
   for (const v of g.vertices) for (const n of v.nodeIds) vertexOf.set(n, v.id);
-  const sums = new Map<string, { recordsIn: number; recordsOut: number }>();
+  const sums = new Map<string, { recordsIn: number; recordsOut: number; lateRecordsDropped: number }>();
   for (const t of tasks) {
     for (const [op, m] of t.metrics) {
-      const s = sums.get(op) ?? { recordsIn: 0, recordsOut: 0 };
+      const s = sums.get(op) ?? { recordsIn: 0, recordsOut: 0, lateRecordsDropped: 0 };
       s.recordsIn += m.recordsIn;
       s.recordsOut += m.recordsOut;
+      s.lateRecordsDropped += m.lateRecordsDropped;
       sums.set(op, s);
     }
   }
@@ -60,6 +61,7 @@ export function toJobStatus(record: JobRecord, tasks: readonly TaskExecution[]):
       parallelism: n.parallelism,
       recordsIn: sums.get(String(n.id))?.recordsIn ?? 0,
       recordsOut: sums.get(String(n.id))?.recordsOut ?? 0,
+      lateRecordsDropped: sums.get(String(n.id))?.lateRecordsDropped ?? 0,
     })),
     tasks: tasks.map((t) => ({ vertexId: t.vertexId, subtask: t.subtask, state: t.state, workerId: t.workerId })),
   };

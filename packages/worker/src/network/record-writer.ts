@@ -39,4 +39,12 @@ export class RecordWriterEmitter implements Emitter {
     }
     this.partition.emit(ch, value, timestamp);
   }
+
+  emitWatermark(watermark: number): void {
+    this.partition.broadcastEvent({ kind: 'watermark', timestamp: watermark });
+  }
+
+  emitStatus(idle: boolean): void {
+    this.partition.broadcastEvent({ kind: 'stream-status', idle });
+  }
 }

@@ -3,7 +3,7 @@
  * StreamFilter, StreamFlatMap, ProcessOperator).
  */
 import type { Collector, ProcessContext } from '@eddy/api';
-import { StreamOperator, bindUserFunction } from './stream-operator.js';
+import { StreamOperator, bindUserFunction, checkTag } from './stream-operator.js';
 
 export class MapOperator extends StreamOperator {
   private readonly fn: (v: unknown) => unknown;
@@ -69,7 +69,10 @@ export class FlatMapOperator extends StreamOperator {
 export class ProcessOperator extends StreamOperator {
   private readonly fn: (v: unknown, ctx: ProcessContext, out: Collector<unknown>) => void;
   private readonly out = new TimestampedCollector(this);
-  private readonly ctx = { timestamp: undefined as number | undefined };
+  private readonly ctx: { timestamp: number | undefined; output: ProcessContext['output'] } = {
+    timestamp: undefined,
+    output: (tag, value) => this.emitSide(checkTag(tag), value, this.ctx.timestamp),
+  };
 
   constructor(id: string, name: string, userFunction: unknown) {
     super(id, name, userFunction);

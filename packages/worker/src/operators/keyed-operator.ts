@@ -22,6 +22,8 @@ import type {
   ValueStateDescriptor,
 } from '@eddy/api';
 import { checkpointIdOfPath, type StateHandle } from '@eddy/common';
+import type { Timer } from './timer-heap.js';
+import { InternalTimerService, TimerDomain } from './timer-service.js';
 import { KeyedStateBackend, type KeyedStateSnapshotResult } from '../state/keyed-state-backend.js';
 import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
 import { StreamOperator } from './stream-operator.js';
@@ -48,6 +50,8 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   private compacting = false;
   /** Keys of the latest prepared batch; reused so that a batch allocates no array of its own. */
   private readonly batchKeys: unknown[] = [];
+  /** This instance's timers, when {@link usesTimers}; created in initializeState. */
+  protected timers: InternalTimerService | undefined;
 
   constructor(
     id: string,
@@ -80,6 +84,10 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
     const restored = ctx.restored;
     const files = restored?.keyed ?? [];
     if (files.length > 0) await backend.restore(files.map((f) => ({ file: f.file, sha256: f.sha256 })));
+    if (this.usesTimers()) {
+      this.timers = new InternalTimerService(backend);
+      if (files.length > 0) await this.timers.restore();
+    }
     const { start, end } = ctx.keyGroupRange;
     // The restored files are exactly this instance's chain (same key groups, no rescaling): the
     // next checkpoint may be a delta on top of them. Otherwise it starts a new chain.
@@ -126,6 +134,43 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
    * next record, so state accesses after an `await` inside the function still see this key.
    */
   abstract processRecord(value: unknown, timestamp: number | undefined, key: unknown): void | Promise<void>;
+
+  /** Whether this operator has timers (their state is loaded with every key, so only operators that fire them have one). */
+  protected usesTimers(): boolean {
+    return false;
+  }
+
+  /** A timer fired; its key is current. Operators with timers override this. */
+  protected onTimer(_timer: Timer, _domain: TimerDomain): void | Promise<void> {}
+
+  /**
+   * Fires the event-time timers the watermark reached, in time order, then forwards the watermark.
+   * Returns a promise only when timers fired asynchronously (their keys' state had to be loaded,
+   * or a callback was async); the task awaits it before the next input.
+   */
+  override processWatermark(watermark: number): void | Promise<void> {
+    this.currentWatermark = watermark;
+    const timers = this.timers;
+    if (timers === undefined || !timers.hasDue(TimerDomain.EventTime, watermark)) {
+      this.forwardWatermark(watermark);
+      return undefined;
+    }
+    return timers
+      .advance(TimerDomain.EventTime, watermark, (t, d) => this.onTimer(t, d))
+      .then(() => this.forwardWatermark(watermark));
+  }
+
+  /** The earliest pending processing-time timer, undefined when none. */
+  nextProcessingTime(): number | undefined {
+    return this.timers?.nextTime(TimerDomain.ProcessingTime);
+  }
+
+  /** Fires the processing-time timers due at `now`. */
+  onProcessingTime(now: number): Promise<void> | undefined {
+    const timers = this.timers;
+    if (timers === undefined || !timers.hasDue(TimerDomain.ProcessingTime, now)) return undefined;
+    return timers.advance(TimerDomain.ProcessingTime, now, (t, d) => this.onTimer(t, d));
+  }
 
   /** Chained callers are impossible for a keyed operator; records arrive through {@link processRecord}. */
   collect(value: unknown, timestamp: number | undefined): void {

@@ -2,6 +2,8 @@
  * Base of every chained operator: counters, lifecycle hooks and rich-function handling.
  */
 import type { RuntimeContext } from '@eddy/api';
+import { MIN_WATERMARK } from '@eddy/common';
+import { OutputTag } from '@eddy/api';
 import { NO_OUTPUT, type Emitter } from './emitter.js';
 import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
 
@@ -15,7 +17,13 @@ interface RichLike {
 export abstract class StreamOperator implements Emitter {
   recordsIn = 0;
   recordsOut = 0;
+  /** Records dropped because they were too late for every window (Flink: numLateRecordsDropped). */
+  lateRecordsDropped = 0;
   output: Emitter = NO_OUTPUT;
+  /** Side outputs read by some downstream operator, by tag id; records to other tags are dropped, as in Flink. */
+  readonly sideOutputs = new Map<string, Emitter>();
+  /** The latest watermark this operator received (Flink: the operator's current watermark). */
+  currentWatermark = MIN_WATERMARK;
 
   constructor(
     /** Stream node id, as a string: the operator id in metrics. */
@@ -26,6 +34,42 @@ export abstract class StreamOperator implements Emitter {
   ) {}
 
   abstract collect(value: unknown, timestamp: number | undefined): void;
+
+  /**
+   * A new input watermark. The default records it and forwards it to the main and side outputs;
+   * operators with event-time logic act on it first. Only a chain head may return a promise.
+   */
+  processWatermark(watermark: number): void | Promise<void> {
+    this.currentWatermark = watermark;
+    this.forwardWatermark(watermark);
+  }
+
+  /** Sends a watermark to the main and every side output. */
+  protected forwardWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+    for (const side of this.sideOutputs.values()) side.emitWatermark(watermark);
+  }
+
+  /** The input became idle or active: forwarded to every output. */
+  processStatus(idle: boolean): void {
+    this.output.emitStatus(idle);
+    for (const side of this.sideOutputs.values()) side.emitStatus(idle);
+  }
+
+  /** As a chained successor, watermarks arrive through the Emitter interface. */
+  emitWatermark(watermark: number): void {
+    const r = this.processWatermark(watermark);
+    if (r !== undefined) throw new Error(`'${this.name}' handles watermarks asynchronously and cannot be chained`);
+  }
+
+  emitStatus(idle: boolean): void {
+    this.processStatus(idle);
+  }
+
+  /** Emits `value` to the side output `tagId`; dropped when nobody reads that output. */
+  emitSide(tagId: string, value: unknown, timestamp: number | undefined): void {
+    this.sideOutputs.get(tagId)?.collect(value, timestamp);
+  }
 
   /** Calls the user function's `open`, if any. */
   async open(ctx: RuntimeContext): Promise<void> {
@@ -85,4 +129,10 @@ export function bindUserFunction<F extends (...args: never[]) => unknown>(fn: un
   if (fn && typeof fn === 'object' && typeof (fn as Record<string, unknown>)[method] === 'function')
     return ((fn as Record<string, F>)[method] as F).bind(fn) as F;
   throw new Error(`${operator} needs a function or an object with a '${method}' method`);
+}
+
+/** The id of a side-output tag. @throws Error for anything but an OutputTag. */
+export function checkTag(tag: unknown): string {
+  if (!(tag instanceof OutputTag)) throw new Error('ctx.output needs an OutputTag as its first argument');
+  return tag.id;
 }

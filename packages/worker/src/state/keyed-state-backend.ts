@@ -40,7 +40,7 @@ import type {
   ValueState,
   ValueStateDescriptor,
 } from '@eddy/api';
-import { assignToKeyGroup, type KeyGroupRange } from '@eddy/common';
+import { assignToKeyGroup, ValueReader, type KeyGroupRange } from '@eddy/common';
 import { cacheKeyOf, encodeKey, keyGroupOf, prefixEnd, readStateId, storedKey, withStateId, type CacheKey } from './key-layout.js';
 import { CapturedWrites, KeyEntry, ListSlot, MapSlot, materialize, SingleSlot, type Slot } from './key-entry.js';
 import {
@@ -681,6 +681,31 @@ export class KeyedStateBackend implements KeyedStateStore {
     } finally {
       await it.close();
     }
+    return out;
+  }
+
+  /**
+   * Every `[key, userKey]` pair stored for a MapState in this backend's key groups, read from the
+   * store. For rebuilding in-memory indexes after {@link restore} (the timer queues): it must run
+   * before any state is loaded or written, when the store holds exactly the restored state.
+   * @throws Error when called after state was loaded or written.
+   */
+  async scanMapKeys(descriptor: MapStateDescriptor<unknown, unknown>): Promise<Array<[unknown, unknown]>> {
+    this.checkUsable();
+    if (this.seq > 0 || this.cache.size > 0) throw new Error('scanMapKeys must run before any state is loaded or written');
+    const state = this.register(descriptor);
+    const out: Array<[unknown, unknown]> = [];
+    if (!this.storeHasUncachedKeys) return out;
+    const empty = Buffer.alloc(0);
+    await this.enqueue(async () => {
+      for (let kg = this.range.start; kg <= this.range.end; kg++) {
+        for (const [rest] of await this.scanPrefix(storedKey(kg, state.idBytes, empty))) {
+          const r = new ValueReader(rest);
+          const key = r.readValue();
+          out.push([key, r.readValue()]);
+        }
+      }
+    });
     return out;
   }
 

@@ -1,5 +1,8 @@
 /** Instantiates the runtime operator for a stream node. */
+import type { WatermarkStrategy, WindowSpec } from '@eddy/api';
 import type { Transformation } from '@eddy/api/internal';
+import { SideOutputOperator, TimestampsAndWatermarksOperator } from '../operators/timestamps-operator.js';
+import { WindowOperator } from '../operators/window-operator.js';
 import { FilterOperator, FlatMapOperator, MapOperator, ProcessOperator } from '../operators/basic-operators.js';
 import { KeyedProcessOperator, KeyedReduceOperator } from '../operators/keyed-operators.js';
 import { SinkOperator, type SinkServices } from '../operators/sink-operator.js';
@@ -28,6 +31,12 @@ export function createOperator(t: Transformation, sinkServices: SinkServices, ke
     case 'sink':
       if (!t.sink) throw new Error(`sink '${t.name}' has no Sink`);
       return new SinkOperator(id, t.name, t.sink, sinkServices);
+    case 'timestamps':
+      return new TimestampsAndWatermarksOperator(id, t.name, t.config as WatermarkStrategy<unknown>);
+    case 'window':
+      return new WindowOperator(id, t.name, t.config as WindowSpec, requireKey(t), keyedState);
+    case 'side-output':
+      return new SideOutputOperator(id, t.name, undefined);
     case 'source':
       throw new Error('sources are driven by the task, not instantiated as chained operators');
   }

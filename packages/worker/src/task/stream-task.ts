@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   RUNTIME_DEFAULTS,
+  WatermarkValve,
+  type ValveOutput,
   keyGroupRangeForOperator,
   type TaskRestore,
   decodeBuffer,
@@ -23,11 +25,21 @@ import {
   type TaskDeploymentDescriptor__Output,
   type TaskState,
 } from '@eddy/common';
-import type { KeyedStateStore, RuntimeContext, Source, SourceReader, SourceSplit } from '@eddy/api';
+import {
+  DEFAULT_AUTO_WATERMARK_INTERVAL_MS,
+  OutputTag,
+  type KeyedStateStore,
+  type RuntimeContext,
+  type Source,
+  type SourceReader,
+  type SourceSplit,
+  type WatermarkStrategy,
+} from '@eddy/api';
 import { nonKeyedStateStore, parseJobParameters, type Transformation } from '@eddy/api/internal';
 import { BroadcastEmitter, NO_OUTPUT, type Emitter } from '../operators/emitter.js';
 import { AbstractKeyedOperator } from '../operators/keyed-operator.js';
 import { SinkOperator } from '../operators/sink-operator.js';
+import { TimestampsAndWatermarksOperator } from '../operators/timestamps-operator.js';
 import type { StreamOperator } from '../operators/stream-operator.js';
 import type { BatchItem, BytesItem, ChannelItem } from '../network/channel-item.js';
 import { InputGate, type GateChannel } from '../network/input-gate.js';
@@ -39,6 +51,7 @@ import { UpstreamCanceledError } from '../network/upstream-canceled.js';
 import { CheckpointSupport } from './checkpoint-support.js';
 import type { BuiltJob } from '../runtime/built-job.js';
 import { createOperator } from './operator-factory.js';
+import { SourceOutput } from './source-output.js';
 import type { OperatorCounters, TaskIdentity, TaskServices } from './task-services.js';
 
 /** Input buffers processed before the task yields to the event loop. */
@@ -64,6 +77,18 @@ export class StreamTask {
   /** The chain's head when it is keyed: its input is processed batch by batch, with state prefetched. */
   private keyedHead: AbstractKeyedOperator | undefined;
   private sourceCounter: { operatorId: string; count: number } | undefined;
+  /** The source reader's output: per-split timestamps and watermarks. */
+  private sourceOutput: SourceOutput | undefined;
+  /** Combines the input channels' watermarks and idleness. */
+  private valve: WatermarkValve | undefined;
+  /** The distinct operators the input channels feed: they receive the combined watermark. */
+  private inputTargets: StreamOperator[] = [];
+  /** Asynchronous work started by an input event (timers fired by a watermark): awaited before the next input. */
+  private eventWork: Promise<void> | undefined;
+  /** The processing time the processing-time wake-up is set for. */
+  private processingTimerAt: number | undefined;
+  private processingTimer: NodeJS.Timeout | undefined;
+  private processingTimeDue = false;
   private canceled = false;
   private cancelWake: () => void = () => undefined;
   private readonly cancelSignal: Promise<void>;
@@ -145,9 +170,15 @@ export class StreamTask {
       operatorId: o.operatorId,
       recordsIn: o.recordsIn,
       recordsOut: o.recordsOut,
+      lateRecordsDropped: o.lateRecordsDropped,
     }));
     if (this.sourceCounter)
-      out.unshift({ operatorId: this.sourceCounter.operatorId, recordsIn: 0, recordsOut: this.sourceCounter.count });
+      out.unshift({
+        operatorId: this.sourceCounter.operatorId,
+        recordsIn: 0,
+        recordsOut: this.sourceCounter.count,
+        lateRecordsDropped: 0,
+      });
     return out;
   }
 
@@ -169,7 +200,7 @@ export class StreamTask {
       await this.openOperators(vertex);
       this.startTimers();
       this.report('RUNNING');
-      if (source) await this.runSource(source.reader, source.emit);
+      if (source) await this.runSource(source.reader);
       else await this.runInputs();
       await this.finishInput();
       this.checkAsyncFailure();
@@ -247,7 +278,7 @@ export class StreamTask {
   }
 
   /** Creates operators and wiring; returns the source reader when the chain starts with a source. */
-  private buildChain(vertex: JobVertex): { reader: SourceReader<unknown, SourceSplit>; emit: Emitter } | undefined {
+  private buildChain(vertex: JobVertex): { reader: SourceReader<unknown, SourceSplit> } | undefined {
     const g = this.job.jobGraph;
     const inChain = new Set(vertex.nodeIds);
     const ops = new Map<number, StreamOperator>();
@@ -265,10 +296,12 @@ export class StreamTask {
       this.operators.push(op);
       if (op instanceof SinkOperator) this.sinks.push(op);
     }
+    const nodeOf = (id: number) => g.streamGraph.nodes.find((x) => x.id === id)!;
     const outputOf = (nodeId: number): Emitter => {
       const targets: Emitter[] = [];
       for (const id of vertex.nodeIds) {
-        const n = g.streamGraph.nodes.find((x) => x.id === id)!;
+        const n = nodeOf(id);
+        if (n.kind === 'side-output') continue;
         if (n.inputs.some((e) => e.source === nodeId) && inChain.has(id) && ops.has(id) && id !== nodeId) {
           // Only chained successors: their single input is this node.
           if (n.inputs.length === 1) targets.push(ops.get(id)!);
@@ -281,6 +314,19 @@ export class StreamTask {
       return targets.length === 1 ? targets[0]! : new BroadcastEmitter(targets);
     };
     for (const [id, op] of ops) op.output = outputOf(id);
+    // A side-output node is always chained to its producer (the graph validation ensures it): the
+    // producer emits into it by tag.
+    for (const id of vertex.nodeIds) {
+      const n = nodeOf(id);
+      if (n.kind !== 'side-output') continue;
+      const tag = this.transformation(id).config;
+      const producer = ops.get(n.inputs[0]!.source);
+      if (!(tag instanceof OutputTag) || !producer)
+        throw new Error(`side output '${n.name}' is not chained to the operator that produces it`);
+      const side = ops.get(id)!;
+      const existing = producer.sideOutputs.get(tag.id);
+      producer.sideOutputs.set(tag.id, existing ? new BroadcastEmitter([existing, side]) : side);
+    }
     const head = this.transformation(vertex.nodeIds[0]!);
     if (head.kind !== 'source') return undefined;
     const source = head.source as Source<unknown, SourceSplit>;
@@ -296,13 +342,17 @@ export class StreamTask {
     const counter = { operatorId: String(head.id), count: 0 };
     this.sourceCounter = counter;
     const downstream = outputOf(head.id);
-    const emit: Emitter = {
+    const counting: Emitter = {
       collect(value, ts) {
         counter.count++;
         downstream.collect(value, ts);
       },
+      emitWatermark: (wm) => downstream.emitWatermark(wm),
+      emitStatus: (idle) => downstream.emitStatus(idle),
     };
-    return { reader, emit };
+    const sourceOutput = new SourceOutput(counting, head.config as WatermarkStrategy<unknown> | undefined);
+    this.sourceOutput = sourceOutput;
+    return { reader };
   }
 
   private createWriter(edge: JobEdge): RecordWriterEmitter {
@@ -362,6 +412,7 @@ export class StreamTask {
                 { fence, edgeId: e.id, producerSubtask: p, subpartition: this.tdd.subtask },
                 RUNTIME_DEFAULTS.creditsPerChannel,
               );
+        if (!this.inputTargets.includes(target)) this.inputTargets.push(target);
         if (target instanceof AbstractKeyedOperator) {
           if (this.keyedHead !== undefined && this.keyedHead !== target)
             throw new Error(`inputs of this task reach two keyed operators ('${this.keyedHead.name}', '${target.name}')`);
@@ -379,7 +430,10 @@ export class StreamTask {
         channels.push(gc);
       }
     }
-    if (channels.length > 0) this.gate = new InputGate(channels, (i) => this.checkpoints?.aligner?.isBlocked(i) ?? false);
+    if (channels.length > 0) {
+      this.gate = new InputGate(channels, (i) => this.checkpoints?.aligner?.isBlocked(i) ?? false);
+      this.valve = new WatermarkValve(channels.length);
+    }
   }
 
   /** Creates every operator's state, restoring it when the deployment names a checkpoint. */
@@ -448,15 +502,26 @@ export class StreamTask {
           if (flushing) return;
           flushing = true;
           Promise.all(this.sinks.map((s) => s.flush()))
-            .catch((err: unknown) => {
-              this.asyncFailure ??= err;
-              this.cancelWake();
-              this.gate?.wake();
-            })
+            .catch((err: unknown) => this.failAsync(err))
             .finally(() => {
               flushing = false;
             });
         }, SINK_FLUSH_MS),
+      );
+    }
+    // Flink's auto-watermark interval: generators emit periodically, bounded by this latency.
+    const generators = this.operators.filter((o) => o instanceof TimestampsAndWatermarksOperator);
+    const sourceOutput = this.sourceOutput;
+    if (generators.length > 0 || sourceOutput?.generatesWatermarks === true) {
+      this.timers.push(
+        setInterval(() => {
+          try {
+            sourceOutput?.onPeriodicEmit();
+            for (const g of generators) g.onPeriodicEmit();
+          } catch (err) {
+            this.failAsync(err);
+          }
+        }, DEFAULT_AUTO_WATERMARK_INTERVAL_MS),
       );
     }
   }
@@ -464,6 +529,14 @@ export class StreamTask {
   private stopTimers(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    if (this.processingTimer !== undefined) clearTimeout(this.processingTimer);
+    this.processingTimer = undefined;
+  }
+
+  private failAsync(err: unknown): void {
+    this.asyncFailure ??= err;
+    this.cancelWake();
+    this.gate?.wake();
   }
 
   private checkAsyncFailure(): void {
@@ -489,8 +562,8 @@ export class StreamTask {
     );
   }
 
-  private async runSource(reader: SourceReader<unknown, SourceSplit>, emit: Emitter): Promise<void> {
-    const output = { collect: (v: unknown, ts?: number) => emit.collect(v, ts) };
+  private async runSource(reader: SourceReader<unknown, SourceSplit>): Promise<void> {
+    const output = this.sourceOutput!;
     try {
       for (;;) {
         this.checkAsyncFailure();
@@ -506,6 +579,7 @@ export class StreamTask {
         }
         const status = reader.pollNext(output);
         if (status === 'END_OF_INPUT') {
+          output.endOfInput();
           if (this.storage) await this.finalCheckpoint();
           break;
         }
@@ -548,9 +622,27 @@ export class StreamTask {
     if (ev.kind === 'end-of-partition') {
       this.gate!.finishChannel(gc);
       this.checkpoints?.onEndOfPartition(index);
+      this.applyTime(this.valve!.finish(index));
     } else if (ev.kind === 'barrier') this.checkpoints?.onBarrier(index, ev);
     else if (ev.kind === 'cancel-checkpoint') this.checkpoints?.onCancelMarker(ev.checkpointId);
-    // Watermarks and stream status are handled by the event-time step.
+    else if (ev.kind === 'watermark') this.applyTime(this.valve!.inputWatermark(index, ev.timestamp));
+    else this.applyTime(this.valve!.inputStatus(index, ev.idle));
+  }
+
+  /**
+   * Hands a change of the combined input time to the operators the inputs feed: becoming active
+   * before the watermark, becoming idle after it, as downstream valves expect.
+   */
+  private applyTime(out: ValveOutput): void {
+    if (out.idle === false) for (const op of this.inputTargets) op.processStatus(false);
+    const wm = out.watermark;
+    if (wm !== undefined) {
+      for (const op of this.inputTargets) {
+        const pending = op.processWatermark(wm);
+        if (pending !== undefined) this.eventWork = this.eventWork ? this.eventWork.then(() => pending) : pending;
+      }
+    }
+    if (out.idle === true) for (const op of this.inputTargets) op.processStatus(true);
   }
 
   private processItem(gc: GateChannel<BufferVisitor>, item: ChannelItem): void {
@@ -595,8 +687,11 @@ export class StreamTask {
     const gate = this.gate;
     if (!gate) return;
     let turn = 0;
+    // Processing-time timers restored from a checkpoint wake the task even before any input.
+    this.scheduleProcessingTime();
     while (!gate.isFinished) {
       this.checkAsyncFailure();
+      if (this.processingTimeDue) await this.fireProcessingTimers();
       if (!this.outputsReady()) {
         await this.waitForOutputs();
         continue;
@@ -609,12 +704,44 @@ export class StreamTask {
       }
       if (this.keyedHead !== undefined && next.item.kind !== 'event') await this.processKeyed(this.keyedHead, next.gc, next.item);
       else this.processItem(next.gc, next.item);
+      if (this.eventWork !== undefined) {
+        const work = this.eventWork;
+        this.eventWork = undefined;
+        await this.guard(work);
+      }
       if (!next.gc.finished) next.gc.channel.recycle();
+      this.scheduleProcessingTime();
       if (++turn >= ITEMS_PER_TURN) {
         turn = 0;
         await yieldToEventLoop();
       }
     }
+  }
+
+  /**
+   * Keeps one wake-up armed for the keyed head's earliest processing-time timer. Timers fire
+   * between inputs, never inside a batch, so a key's state is never touched by two callers.
+   */
+  private scheduleProcessingTime(): void {
+    const next = this.keyedHead?.nextProcessingTime();
+    if (next === this.processingTimerAt || this.processingTimeDue) return;
+    if (this.processingTimer !== undefined) clearTimeout(this.processingTimer);
+    this.processingTimer = undefined;
+    this.processingTimerAt = next;
+    if (next === undefined) return;
+    this.processingTimer = setTimeout(() => {
+      this.processingTimer = undefined;
+      this.processingTimeDue = true;
+      this.gate?.wake();
+    }, Math.max(0, next - Date.now()));
+  }
+
+  private async fireProcessingTimers(): Promise<void> {
+    this.processingTimeDue = false;
+    this.processingTimerAt = undefined;
+    const pending = this.keyedHead?.onProcessingTime(Date.now());
+    if (pending !== undefined) await this.guard(pending);
+    this.scheduleProcessingTime();
   }
 
   /** End of input: flush sinks, end partitions and wait until consumers took everything. */

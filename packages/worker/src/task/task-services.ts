@@ -37,4 +37,6 @@ export interface OperatorCounters {
   readonly operatorId: string;
   readonly recordsIn: number;
   readonly recordsOut: number;
+  /** Records dropped for being too late for every window. */
+  readonly lateRecordsDropped: number;
 }

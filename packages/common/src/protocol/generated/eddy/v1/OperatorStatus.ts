@@ -10,6 +10,10 @@ export interface OperatorStatus {
   'parallelism'?: (number);
   'recordsIn'?: (number | string | Long);
   'recordsOut'?: (number | string | Long);
+  /**
+   * Summed over subtasks; see OperatorMetrics.
+   */
+  'lateRecordsDropped'?: (number | string | Long);
 }
 
 export interface OperatorStatus__Output {
@@ -20,4 +24,8 @@ export interface OperatorStatus__Output {
   'parallelism': (number);
   'recordsIn': (number);
   'recordsOut': (number);
+  /**
+   * Summed over subtasks; see OperatorMetrics.
+   */
+  'lateRecordsDropped': (number);
 }

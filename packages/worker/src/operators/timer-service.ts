@@ -1,0 +1,148 @@
+/**
+ * Timers of one keyed operator instance (Flink: InternalTimerService). Every timer is stored as
+ * keyed state (a MapState `_timers` of the timer's key), so timers are checkpointed, restored and
+ * cut by key group exactly like the rest of the state; two in-memory heaps (event and processing
+ * time) index them by time and are rebuilt from the store on restore. Timers are deduplicated per
+ * key, namespace and time.
+ */
+import { MapStateDescriptor, type MapState } from '@eddy/api';
+import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import { cacheKeyOf } from '../state/key-layout.js';
+import { TimerHeap, type Timer } from './timer-heap.js';
+
+/** Which clock a timer follows. */
+export const enum TimerDomain {
+  EventTime = 0,
+  ProcessingTime = 1,
+}
+
+/** The stored timer: `[domain, time]` or `[domain, time, windowStart, windowEnd]`. */
+type StoredTimer = readonly number[];
+
+/** Name of the timers' state (reserved: user state names may not start with `_timers`). */
+export const TIMER_STATE = '_timers';
+
+/** Largest batch of due timers whose keys are loaded in one go. */
+const FIRE_BATCH = 4096;
+
+/** A string naming the key as the state backend identifies it (equal keys, equal ids). */
+function keyId(key: unknown): string {
+  if (typeof key === 'string') return `s${key}`;
+  const c = cacheKeyOf(key);
+  return `${typeof c}:${String(c)}`;
+}
+
+function timerId(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): string {
+  return ns === undefined ? `${domain}|${time}|${keyId(key)}` : `${domain}|${time}|${ns[0]},${ns[1]}|${keyId(key)}`;
+}
+
+function stored(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): StoredTimer {
+  return ns === undefined ? [domain, time] : [domain, time, ns[0], ns[1]];
+}
+
+/** Called for each due timer with its key set as the backend's current key. */
+export type TimerCallback = (timer: Timer, domain: TimerDomain) => void | Promise<void>;
+
+/** Event- and processing-time timers of one operator instance. */
+export class InternalTimerService {
+  private readonly state: MapState<StoredTimer, 1>;
+  private readonly live = new Set<string>();
+  private readonly heaps: [TimerHeap, TimerHeap] = [new TimerHeap(), new TimerHeap()];
+  private seq = 0;
+
+  constructor(private readonly backend: KeyedStateBackend) {
+    this.state = backend.getMapState(new MapStateDescriptor<StoredTimer, 1>(TIMER_STATE));
+  }
+
+  /** Rebuilds the heaps from restored state. Call once, right after the backend's restore. */
+  async restore(): Promise<void> {
+    const pairs = await this.backend.scanMapKeys(new MapStateDescriptor<unknown, unknown>(TIMER_STATE));
+    for (const [key, userKey] of pairs) {
+      const t = userKey as StoredTimer;
+      const domain = t[0] === TimerDomain.ProcessingTime ? TimerDomain.ProcessingTime : TimerDomain.EventTime;
+      const ns = t.length >= 4 ? ([t[2]!, t[3]!] as const) : undefined;
+      this.index(domain, t[1]!, key, ns);
+    }
+  }
+
+  private index(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): boolean {
+    const id = timerId(domain, time, key, ns);
+    if (this.live.has(id)) return false;
+    this.live.add(id);
+    this.heaps[domain].push({ time, key, namespace: ns, id, seq: this.seq++ });
+    return true;
+  }
+
+  /**
+   * Registers a timer of the backend's current key; a timer of the same key, namespace and time
+   * is kept only once.
+   * @throws RangeError for a time that is not a finite number.
+   */
+  register(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
+    if (typeof time !== 'number' || !Number.isFinite(time)) throw new RangeError(`a timer needs a finite time in ms, got ${String(time)}`);
+    if (this.index(domain, time, this.backend.getCurrentKey(), ns)) this.state.put(stored(domain, time, ns), 1);
+  }
+
+  /** Deletes a timer of the current key; nothing happens when there is none. */
+  delete(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
+    if (!this.live.delete(timerId(domain, time, this.backend.getCurrentKey(), ns))) return;
+    this.state.remove(stored(domain, time, ns));
+    // The heap entry stays and is skipped when it comes up: deletion is O(1).
+  }
+
+  /** Registered timers (both domains). */
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** The earliest live timer time of `domain`, undefined when none. */
+  nextTime(domain: TimerDomain): number | undefined {
+    const heap = this.heaps[domain];
+    for (let t = heap.peek(); t !== undefined; t = heap.peek()) {
+      if (this.live.has(t.id)) return t.time;
+      heap.pop();
+    }
+    return undefined;
+  }
+
+  /** Whether a timer of `domain` is due at `time`. */
+  hasDue(domain: TimerDomain, time: number): boolean {
+    const next = this.nextTime(domain);
+    return next !== undefined && next <= time;
+  }
+
+  /**
+   * Fires every timer of `domain` with time ≤ `upTo`, in time order, including timers the
+   * callbacks register meanwhile. Each timer is removed before its callback runs, with its key
+   * current and loaded.
+   */
+  async advance(domain: TimerDomain, upTo: number, fire: TimerCallback): Promise<void> {
+    const heap = this.heaps[domain];
+    for (;;) {
+      const due: Timer[] = [];
+      for (let t = heap.peek(); t !== undefined && t.time <= upTo && due.length < FIRE_BATCH; t = heap.peek()) {
+        heap.pop();
+        if (this.live.has(t.id)) due.push(t);
+      }
+      if (due.length === 0) return;
+      let cached = true;
+      for (const t of due) if (!this.backend.isCached(t.key)) cached = false;
+      if (!cached) await this.backend.prefetch(due.map((t) => t.key));
+      for (let i = 0; i < due.length; i++) {
+        const t = due[i]!;
+        if (!this.live.delete(t.id)) continue; // deleted by an earlier callback of this batch
+        this.backend.setCurrentKey(t.key);
+        this.state.remove(stored(domain, t.time, t.namespace));
+        const r = fire(t, domain);
+        if (r !== undefined) await r;
+        const next = due[i + 1];
+        const top = heap.peek();
+        if (next !== undefined && top !== undefined && top.time < next.time) {
+          // A callback registered a timer earlier than the rest of this batch: back to the heap.
+          for (let j = i + 1; j < due.length; j++) heap.push(due[j]!);
+          break;
+        }
+      }
+    }
+  }
+}
