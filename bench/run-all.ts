@@ -7,6 +7,8 @@
  * `EDDY_BENCH_LATENCY_RATE` (overrides the latency benchmark's rate, default half the measured
  * throughput), `EDDY_BENCH_CHECKPOINT_EVENTS` (events of each checkpointing-overhead run, default
  * 6 000 000), `EDDY_BENCH_RECOVERY_RUNS` (kill-and-recover runs, default 3),
+ * `EDDY_BENCH_WINDOW_EVENTS` (events of the windows throughput run, default 5 000 000),
+ * `EDDY_BENCH_WINDOW_RATE` (rate of the windows latency run, default half its measured throughput),
  * `EDDY_BENCH_WORKER_NODE_ARGS` (node flags for worker processes, e.g. `--cpu-prof`),
  * `EDDY_LOG_LEVEL` (cluster processes' log level, default warn).
  */
@@ -15,6 +17,7 @@ import { formatDurations, formatOverhead, formatRecoveries, runLargeStateBenchma
 import { DEFAULT_RATE, formatLatency, runLatencyBenchmark } from './latency.js';
 import { envInt } from './support/report.js';
 import { THROUGHPUT_TARGET, formatThroughput, runThroughputBenchmark } from './throughput.js';
+import { formatWindows, runWindowsBenchmark } from './windows.js';
 
 function header(): string[] {
   const cpus = os.cpus();
@@ -34,7 +37,7 @@ async function main(): Promise<number> {
   let failures = 0;
   console.log(header().join('\n'));
 
-  console.log('\n[1/4] running the throughput benchmark…');
+  console.log('\n[1/5] running the throughput benchmark…');
   let maxRate: number | undefined;
   try {
     const t = await runThroughputBenchmark();
@@ -56,7 +59,7 @@ async function main(): Promise<number> {
       : maxRate !== undefined
         ? 'half the measured maximum'
         : 'half the throughput target (no measurement)';
-  console.log(`\n[2/4] running the latency benchmark at ${rate.toLocaleString('en-US')} ev/s (${why})…`);
+  console.log(`\n[2/5] running the latency benchmark at ${rate.toLocaleString('en-US')} ev/s (${why})…`);
   try {
     console.log(formatLatency(await runLatencyBenchmark({ rate })).join('\n'));
   } catch (err) {
@@ -64,7 +67,7 @@ async function main(): Promise<number> {
     console.log(`  latency benchmark FAILED: ${describeFailure(err)}`);
   }
 
-  console.log('\n[3/4] running the checkpointing-overhead benchmark (without, then with checkpoints)…');
+  console.log('\n[3/5] running the checkpointing-overhead benchmark (without, then with checkpoints)…');
   try {
     console.log(formatOverhead(await runOverheadBenchmark()).join('\n'));
   } catch (err) {
@@ -72,7 +75,7 @@ async function main(): Promise<number> {
     console.log(`  checkpointing-overhead benchmark FAILED: ${describeFailure(err)}`);
   }
 
-  console.log('\n[4/4] running the checkpoint-duration and recovery benchmarks with ~100 MB of state…');
+  console.log('\n[4/5] running the checkpoint-duration and recovery benchmarks with ~100 MB of state…');
   try {
     const r = await runLargeStateBenchmark();
     console.log([...formatDurations(r.durations), '', ...formatRecoveries(r)].join('\n'));
@@ -80,6 +83,16 @@ async function main(): Promise<number> {
   } catch (err) {
     failures++;
     console.log(`  checkpoint-duration benchmark FAILED: ${describeFailure(err)}`);
+  }
+
+  console.log('\n[5/5] running the event-time windows benchmark (throughput, then result latency)…');
+  try {
+    const w = await runWindowsBenchmark();
+    console.log(formatWindows(w).join('\n'));
+    if (w.throughput === undefined || w.latency === undefined) failures++;
+  } catch (err) {
+    failures++;
+    console.log(`  event-time windows benchmark FAILED: ${describeFailure(err)}`);
   }
   return failures === 0 ? 0 : 1;
 }
