@@ -25,6 +25,7 @@ import {
   HANDOVER_MS,
   WINDOW_COLLECT_NAME,
   WINDOW_OPERATOR,
+  expectedWindows,
   type TallyPeriod,
 } from './jobs/window-count-job.js';
 import { CheckpointLister, CheckpointLog, megabytes, nearestRank, type CheckpointSample } from './support/checkpoints.js';
@@ -127,6 +128,14 @@ export interface WindowThroughput {
   readonly windows: number;
   readonly results: number;
   readonly countedEvents: number;
+  /** Windows the source's events fall into, replayed in the bench. */
+  readonly windowsExpected: number;
+  /** Windows whose results hold exactly their events and one result per distinct key. */
+  readonly windowsExact: number;
+  /** Windows with fewer events and results than expected, or none (only a capped run may have them). */
+  readonly windowsShort: number;
+  /** Windows with more events or results than expected, or that should not exist. */
+  readonly windowsWrong: number;
   readonly checkpointsCompleted: number;
   readonly lastCheckpointId: number;
   readonly checkpoints: readonly CheckpointSample[];
@@ -140,6 +149,14 @@ export interface WindowThroughput {
  * @throws Error when the job fails.
  */
 export async function measureWindowThroughput(events: number): Promise<WindowThroughput> {
+  const expected = expectedWindows({
+    events,
+    parallelism: PARALLELISM,
+    keys: KEYS,
+    disorder: DISORDER_MS,
+    eventsPerWindow: EVENTS_PER_WINDOW,
+    windowMs: WINDOW_MS,
+  });
   const cluster = await startCluster({ workers: PARALLELISM, slots: SLOTS_PER_WORKER });
   const lister = new CheckpointLister(cluster.address);
   try {
@@ -183,6 +200,15 @@ export async function measureWindowThroughput(events: number): Promise<WindowThr
       results += w.results;
       countedEvents += w.events;
     }
+    let windowsExact = 0;
+    let windowsShort = 0;
+    for (const e of expected) {
+      const w = byEnd.get(e.end);
+      if (w === undefined) windowsShort++;
+      else if (w.events === e.events && w.results === e.keys) windowsExact++;
+      else if (w.events < e.events && w.results <= e.keys) windowsShort++;
+    }
+    const windowsWrong = expected.length - windowsExact - windowsShort + [...byEnd.keys()].filter((end) => !expected.some((e) => e.end === end)).length;
     const seen = log.all();
     const lastCheckpointId = Number(s.lastCheckpointId);
     const finalMissed = lastCheckpointId > 0 && !seen.some((c) => c.id === lastCheckpointId);
@@ -199,6 +225,10 @@ export async function measureWindowThroughput(events: number): Promise<WindowThr
       windows: byEnd.size,
       results,
       countedEvents,
+      windowsExpected: expected.length,
+      windowsExact,
+      windowsShort,
+      windowsWrong,
       checkpointsCompleted: seen.length + (finalMissed ? 1 : 0),
       lastCheckpointId,
       checkpoints: seen,
@@ -222,6 +252,8 @@ export interface WindowLatency {
   readonly windows: number;
   /** Every result of the measured windows: watermark crossing → sink arrival. */
   readonly histogram: LatencyHistogram;
+  /** Per window, crossing → its first result at the sink, ms: the watermark's transit and the start of firing. */
+  readonly firstResult: readonly number[];
   /** Per window, crossing → its last result at the sink, ms. */
   readonly completion: readonly number[];
   /** Per window, crossing - window end, ms: the bound, the watermark interval and the source's delays. */
@@ -274,6 +306,7 @@ export async function measureWindowLatency(rate: number): Promise<WindowLatency>
     if (measured.length === 0) throw new Error(`no window results for the measured span (got ${lines.length} hand-overs in total)`);
     const histogram = new LatencyHistogram();
     const completion: number[] = [];
+    const firstResult: number[] = [];
     const crossingLag: number[] = [];
     let unmatched = 0;
     let windowsWithoutCrossing = 0;
@@ -287,6 +320,7 @@ export async function measureWindowLatency(rate: number): Promise<WindowLatency>
         continue;
       }
       completion.push(w.lastArrival - w.crossing);
+      if (w.latency.count > 0) firstResult.push(w.latency.min);
       crossingLag.push(w.crossing - w.end);
     }
     const checkpoints = log.all();
@@ -295,6 +329,7 @@ export async function measureWindowLatency(rate: number): Promise<WindowLatency>
       achievedRate: events / ((measured.length * WINDOW_MS) / 1000),
       windows: measured.length,
       histogram,
+      firstResult,
       completion,
       crossingLag,
       unmatched,
@@ -372,7 +407,9 @@ function formatThroughputPart(t: WindowThroughput): string[] {
       ? `stopped at the ${fixed(t.cappedAfterSeconds, 0)} s cap with ${int(t.windowRecordsIn)} of ${int(t.events)} events at the window`
       : `RUNNING → FINISHED ${fixed(t.seconds, 2)} s, final checkpoint included` +
         (t.drainSeconds === undefined ? '' : `; all events at the window ≈ ${fixed(t.drainSeconds, 1)} s before`);
-  const countsOk = t.cappedAfterSeconds === undefined && t.countedEvents === t.events;
+  const capped = t.cappedAfterSeconds !== undefined;
+  const countsOk = !capped && t.countedEvents === t.events;
+  const windowsOk = t.windowsWrong === 0 && (capped || t.windowsExact === t.windowsExpected);
   return [
     `  throughput: bounded source, N = ${int(t.events)}, ${int(EVENTS_PER_WINDOW)} events per window of event time; placement:`,
     ...t.placement.map((p) => `    ${p}`),
@@ -382,7 +419,13 @@ function formatThroughputPart(t: WindowThroughput): string[] {
     row(
       'events counted in window results',
       int(t.countedEvents),
-      t.cappedAfterSeconds === undefined ? `expected ${int(t.events)}  ${countsOk ? 'ok' : 'WRONG'}` : 'run capped: not all windows fired',
+      capped ? 'run capped: not all windows fired' : `expected ${int(t.events)}  ${countsOk ? 'ok' : 'WRONG'}`,
+    ),
+    row(
+      'windows exact (events and keys)',
+      `${int(t.windowsExact)} of ${int(t.windowsExpected)}`,
+      (capped ? `${t.windowsShort} short (not fired or in progress at the cap); ` : t.windowsShort > 0 ? `${t.windowsShort} short; ` : '') +
+        `${t.windowsWrong} wrong  ${windowsOk ? 'ok' : 'WRONG'}`,
     ),
     row('late records dropped', int(t.lateDropped), t.lateDropped === 0 ? 'ok' : 'WRONG (disorder is within the bound)'),
     row(
@@ -413,6 +456,11 @@ function formatLatencyPart(l: WindowLatency, reason: string): string[] {
     row('p99', `${fixed(p99, 1)} ms`, `target ≤ ${WINDOW_LATENCY_P99_TARGET_MS} ms  ${verdict(p99 <= WINDOW_LATENCY_P99_TARGET_MS)}`),
     row('p99.9', `${fixed(h.quantile(0.999), 1)} ms`),
     row('max', `${fixed(h.max, 1)} ms`, `mean ${fixed(h.mean(), 2)} ms`),
+    row(
+      "window's first result",
+      `${fixed(nearestRank(l.firstResult, 0.5), 1)} ms`,
+      `p50; max ${fixed(Math.max(...l.firstResult), 1)} ms (the watermark's transit and the start of firing)`,
+    ),
     row(
       'window complete (its last result)',
       `${fixed(nearestRank(l.completion, 0.5), 1)} ms`,

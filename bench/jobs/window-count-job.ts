@@ -128,6 +128,56 @@ interface EventSplit extends SourceSplit {
   readonly total: number;
 }
 
+/** Bounded mode: event-time ms between two events of one split. */
+function boundedMsPerEvent(cfg: { readonly windowMs: number; readonly eventsPerWindow: number }, parts: number): number {
+  return (cfg.windowMs * parts) / cfg.eventsPerWindow;
+}
+
+/** Bounded mode: the timestamp of a split's `j`-th event, whose global index mixes to `h`. */
+function boundedTimestamp(j: number, h: number, msPerEvent: number, disorder: number): number {
+  return BOUNDED_BASE_TS + Math.floor(j * msPerEvent) - ((h >>> 17) % disorder);
+}
+
+/** What every window of a bounded run must hold: its events and its distinct keys. */
+export interface ExpectedWindow {
+  readonly end: number;
+  readonly events: number;
+  readonly keys: number;
+}
+
+/**
+ * Replays the bounded source's events (as `createSplits` and the reader make them) and counts
+ * each window's events and distinct keys, for checking the results exactly.
+ */
+export function expectedWindows(opts: {
+  readonly events: number;
+  readonly parallelism: number;
+  readonly keys: number;
+  readonly disorder: number;
+  readonly eventsPerWindow: number;
+  readonly windowMs: number;
+}): ExpectedWindow[] {
+  const { events, parallelism: parts, keys, disorder, windowMs } = opts;
+  const msPerEvent = boundedMsPerEvent(opts, parts);
+  const byEnd = new Map<number, { events: number; seen: Uint8Array; keys: number }>();
+  for (let part = 0; part < parts; part++) {
+    const total = Math.floor(events / parts) + (part < events % parts ? 1 : 0);
+    for (let j = 0; j < total; j++) {
+      const h = mix(part + j * parts);
+      const key = h % keys;
+      const end = Math.floor(boundedTimestamp(j, h, msPerEvent, disorder) / windowMs) * windowMs + windowMs;
+      let w = byEnd.get(end);
+      if (w === undefined) byEnd.set(end, (w = { events: 0, seen: new Uint8Array(keys), keys: 0 }));
+      w.events++;
+      if (w.seen[key] === 0) {
+        w.seen[key] = 1;
+        w.keys++;
+      }
+    }
+  }
+  return [...byEnd].map(([end, w]) => ({ end, events: w.events, keys: w.keys })).sort((a, b) => a.end - b.end);
+}
+
 interface SourceConfig {
   readonly events: number;
   readonly rate: number;
@@ -163,7 +213,7 @@ class EventSource implements Source<KeyedEvent, EventSplit> {
   }
 
   createReader(ctx: RuntimeContext): SourceReader<KeyedEvent, EventSplit> {
-    return new EventReader(this.cfg, ctx.subtaskIndex);
+    return new EventReader(this.cfg, ctx.subtaskIndex, ctx.parallelism);
   }
 }
 
@@ -179,15 +229,17 @@ class EventReader implements SourceReader<KeyedEvent, EventSplit> {
   constructor(
     private readonly cfg: SourceConfig,
     private readonly subtask: number,
+    parallelism: number,
   ) {
-    this.ratePerMs = cfg.rate / 1000;
+    // `--rate` is for all subtasks together.
+    this.ratePerMs = cfg.rate / parallelism / 1000;
   }
 
   addSplits(splits: EventSplit[]): void {
     const s = splits[0];
     if (!s) return;
     this.split = { ...s };
-    if (this.cfg.events > 0) this.msPerEvent = (this.cfg.windowMs * s.parts) / this.cfg.eventsPerWindow;
+    if (this.cfg.events > 0) this.msPerEvent = boundedMsPerEvent(this.cfg, s.parts);
   }
 
   pollNext(output: ReaderOutput<KeyedEvent>): InputStatus {
@@ -198,13 +250,11 @@ class EventReader implements SourceReader<KeyedEvent, EventSplit> {
     if (split.total >= 0) {
       const n = Math.min(MAX_BATCH, split.total - split.emitted);
       if (n <= 0) return 'END_OF_INPUT';
-      const parts = split.parts;
+      const { part, parts } = split;
       const msPerEvent = this.msPerEvent;
       for (let i = 0; i < n; i++) {
-        const j = split.emitted++;
-        const g = split.part + j * parts;
-        const h = mix(g);
-        output.collect({ key: h % keys, ts: BOUNDED_BASE_TS + Math.floor(j * msPerEvent) - ((h >>> 17) % disorder) });
+        const h = mix(part + split.emitted * parts);
+        output.collect({ key: h % keys, ts: boundedTimestamp(split.emitted++, h, msPerEvent, disorder) });
       }
       return split.emitted < split.total ? 'MORE_AVAILABLE' : 'END_OF_INPUT';
     }
