@@ -113,7 +113,7 @@ test('BoundedOutOfOrdernessWatermarks validation: a non-negative finite bound', 
   for (const bad of [-1, -0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
     assert.throws(() => new BoundedOutOfOrdernessWatermarks(bad), {
       name: 'RangeError',
-      message: `the out-of-orderness bound must be a non-negative number of ms, got ${bad}`,
+      message: `the out-of-orderness bound must be a non-negative integer number of ms, got ${bad}`,
     });
   assert.doesNotThrow(() => new BoundedOutOfOrdernessWatermarks(0));
 });
@@ -277,7 +277,7 @@ test('property: WatermarksWithIdleness is idle exactly when idlenessMs passed si
 
 test('forBoundedOutOfOrderness: validates eagerly, no assigner or idleness, a fresh generator each time', () => {
   for (const bad of [-1, Number.NaN])
-    assert.throws(() => WatermarkStrategy.forBoundedOutOfOrderness(bad), /the out-of-orderness bound must be a non-negative number of ms/);
+    assert.throws(() => WatermarkStrategy.forBoundedOutOfOrderness(bad), /the out-of-orderness bound must be a non-negative integer number of ms/);
   const s = WatermarkStrategy.forBoundedOutOfOrderness<number>(5000);
   assert.equal(s.timestampAssigner, undefined);
   assert.equal(s.idlenessMs, undefined);
@@ -380,20 +380,14 @@ test('withIdleness: validation, a new strategy keeping the assigner, generators 
   assert.deepEqual(out.take(), [299, 'idle', 'active', 399], 'monotonous watermarks with idleness on the fake clock');
 });
 
-// ---- known bugs (reported; these tests pin the current behaviour and must flip when fixed) ----
-
-test('KNOWN BUG: a bound above MAX_SAFE_INTEGER is accepted and the watermark before any event is not MIN_WATERMARK', () => {
-  // maxTimestamp starts at MIN_WATERMARK + bound + 1, which is inexact once bound > 2^53, so
-  // maxTimestamp - bound - 1 does not return to MIN_WATERMARK. Expected once fixed: RangeError
-  // for a bound that is not a safe integer (or MIN_WATERMARK emitted until the first event).
-  const initial = (bound: number): number => {
-    const out = new RecordingOutput();
-    new BoundedOutOfOrdernessWatermarks<null>(bound).onPeriodicEmit(out);
-    return out.take()[0] as number;
-  };
-  assert.equal(initial(Number.MAX_SAFE_INTEGER), MIN_WATERMARK, 'still exact at the limit');
-  assert.equal(initial(2 ** 60), -(2 ** 53), 'below MIN_WATERMARK');
-  assert.ok(initial(2 ** 60) < MIN_WATERMARK);
-  assert.equal(initial(1e300), -1, 'a generator that saw nothing claims event time -1');
-  assert.doesNotThrow(() => WatermarkStrategy.forBoundedOutOfOrderness(1e300));
+test('a bound that is not a safe integer is rejected, and the largest one still starts at MIN_WATERMARK', () => {
+  // MIN_WATERMARK + bound + 1 stays exact only for safe-integer bounds.
+  const out = new RecordingOutput();
+  new BoundedOutOfOrdernessWatermarks<null>(Number.MAX_SAFE_INTEGER).onPeriodicEmit(out);
+  assert.deepEqual(out.take(), [MIN_WATERMARK]);
+  for (const bad of [2 ** 60, 1e300, 0.5])
+    assert.throws(() => WatermarkStrategy.forBoundedOutOfOrderness(bad), {
+      name: 'RangeError',
+      message: `the out-of-orderness bound must be a non-negative integer number of ms, got ${bad}`,
+    });
 });

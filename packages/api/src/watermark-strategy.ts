@@ -49,10 +49,10 @@ export type TimestampAssigner<T> = (element: T, recordTimestamp: number | undefi
 export class BoundedOutOfOrdernessWatermarks<T> implements WatermarkGenerator<T> {
   private maxTimestamp: number;
 
-  /** @throws RangeError for a negative or non-finite bound. */
+  /** @throws RangeError for a bound that is not a non-negative safe integer (beyond it the watermark arithmetic is inexact). */
   constructor(private readonly outOfOrdernessMs: number) {
-    if (!Number.isFinite(outOfOrdernessMs) || outOfOrdernessMs < 0)
-      throw new RangeError(`the out-of-orderness bound must be a non-negative number of ms, got ${outOfOrdernessMs}`);
+    if (!Number.isSafeInteger(outOfOrdernessMs) || outOfOrdernessMs < 0)
+      throw new RangeError(`the out-of-orderness bound must be a non-negative integer number of ms, got ${outOfOrdernessMs}`);
     this.maxTimestamp = MIN_WATERMARK + outOfOrdernessMs + 1;
   }
 

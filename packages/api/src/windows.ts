@@ -64,14 +64,15 @@ export abstract class WindowAssigner<T = unknown> {
   }
 }
 
+// Whole milliseconds only, as Flink's long ms: maxTimestamp() = end - 1 holds for integer bounds alone.
 function checkSize(what: string, ms: number): number {
-  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`${what} must be a positive number of ms, got ${ms}`);
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new RangeError(`${what} must be a positive integer number of ms, got ${ms}`);
   return ms;
 }
 
-function checkOffset(offset: number, size: number): number {
-  if (!Number.isFinite(offset) || Math.abs(offset) >= size)
-    throw new RangeError(`the window offset must satisfy |offset| < size (${size} ms), got ${offset}`);
+function checkOffset(offset: number, period: number, periodName: 'size' | 'slide'): number {
+  if (!Number.isSafeInteger(offset) || Math.abs(offset) >= period)
+    throw new RangeError(`the window offset must be an integer number of ms with |offset| < ${periodName} (${period} ms), got ${offset}`);
   return offset;
 }
 
@@ -82,7 +83,7 @@ abstract class TumblingWindows<T> extends WindowAssigner<T> {
   ) {
     super();
     checkSize('the window size', size);
-    checkOffset(offset, size);
+    checkOffset(offset, size, 'size');
   }
 
   protected windowAt(timestamp: number): TimeWindow[] {
@@ -133,7 +134,7 @@ abstract class SlidingWindows<T> extends WindowAssigner<T> {
     super();
     checkSize('the window size', size);
     checkSize('the window slide', slide);
-    checkOffset(offset, slide);
+    checkOffset(offset, slide, 'slide');
   }
 
   protected windowsAt(timestamp: number): TimeWindow[] {
