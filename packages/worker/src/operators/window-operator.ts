@@ -166,10 +166,12 @@ export class WindowOperator extends AbstractKeyedOperator {
         continue;
       }
       skipped = false;
-      this.add(w, value);
+      const created = this.add(w, value);
       this.triggerCtx.window = w;
       this.handle(this.trigger.onElement(value, ts, w, this.triggerCtx), w);
-      this.registerCleanupTimer(w);
+      // The cleanup timer outlives every firing of its window, so one registration per window
+      // suffices; a merged window's contents already exist, so merging assigners always register.
+      if (created || this.merging) this.registerCleanupTimer(w);
     }
     if (skipped && this.eventTime && ts + this.lateness <= this.currentWatermark) {
       if (this.lateTagId !== undefined && this.sideOutputs.has(this.lateTagId)) this.emitSide(this.lateTagId, value, timestamp);
@@ -177,21 +179,25 @@ export class WindowOperator extends AbstractKeyedOperator {
     }
   }
 
-  private add(w: TimeWindow, value: unknown): void {
+  /** Adds `value` to window `w`. @returns whether `w` held nothing before. */
+  private add(w: TimeWindow, value: unknown): boolean {
     const contents = this.contents!;
     const wk = this.windowKey(w);
     if (this.kind === 'reduce') {
       const cur = contents.get(wk);
       contents.put(wk, cur === undefined ? value : this.reduceFn!(cur, value));
-    } else if (this.kind === 'aggregate') {
+      return cur === undefined;
+    }
+    if (this.kind === 'aggregate') {
       const agg = this.aggregateFn!;
       const cur = contents.get(wk);
       contents.put(wk, agg.add(value, cur === undefined ? agg.createAccumulator() : cur));
-    } else {
-      const n = this.windowSet!.get(wk) ?? 0;
-      contents.put(elementKey(w, n), value);
-      this.windowSet!.put(wk, n + 1);
+      return cur === undefined;
     }
+    const n = this.windowSet!.get(wk) ?? 0;
+    contents.put(elementKey(w, n), value);
+    this.windowSet!.put(wk, n + 1);
+    return n === 0;
   }
 
   /**
