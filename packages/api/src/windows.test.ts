@@ -336,7 +336,7 @@ test('SlidingEventTimeWindows validation: size, slide, and |offset| < slide', ()
     assert.throws(() => SlidingEventTimeWindows.of(bad, 5), { name: 'RangeError', message: `the window size must be a positive integer number of ms, got ${bad}` });
     assert.throws(() => SlidingEventTimeWindows.of(10, bad), { name: 'RangeError', message: `the window slide must be a positive integer number of ms, got ${bad}` });
   }
-  // The message names the bound (5 ms, the slide); its wording currently says "size" for the slide.
+  // The bound is the slide (5 ms), not the size (10 ms), and the message says so.
   for (const bad of [5, -5, 7, Number.NaN]) {
     assert.throws(() => SlidingEventTimeWindows.of(10, 5, bad), RangeError);
     assert.throws(() => SlidingEventTimeWindows.of(10, 5, bad), new RegExp(`the window offset must be an integer number of ms with \\|offset\\| < slide \\(5 ms\\), got ${bad}$`));
@@ -344,7 +344,7 @@ test('SlidingEventTimeWindows validation: size, slide, and |offset| < slide', ()
   assert.equal(SlidingEventTimeWindows.of(10, 5, 4).offset, 4);
   assert.equal(SlidingEventTimeWindows.of(10, 5, -4).offset, -4);
   assert.throws(() => SlidingProcessingTimeWindows.of(10, 0), /the window slide must be a positive integer number of ms, got 0/);
-  assert.throws(() => SlidingProcessingTimeWindows.of(10, 5, 5), /\|offset\| < \w+ \(5 ms\), got 5/);
+  assert.throws(() => SlidingProcessingTimeWindows.of(10, 5, 5), /\|offset\| < slide \(5 ms\), got 5/);
 });
 
 test('property: sliding windows agree with the brute-force definition (every window containing ts, once)', () => {
