@@ -24,9 +24,10 @@ export class TimestampsAndWatermarksOperator extends StreamOperator {
     const ts = this.assigner !== undefined ? this.assigner(value, timestamp) : timestamp;
     if (typeof ts !== 'number' || !Number.isFinite(ts))
       throw new Error(`'${this.name}': the timestamp assigner returned ${String(ts)} for a record; it must return a finite number of ms`);
-    this.generator.onEvent(value, ts, this.wm);
     this.recordsOut++;
+    // The record before the watermark it may bring (Flink's order), so it is never late for it.
     this.output.collect(value, ts);
+    this.generator.onEvent(value, ts, this.wm);
   }
 
   /** Called periodically by the task (the auto-watermark interval). */

@@ -13,6 +13,8 @@ import { WatermarkEmitter } from '../operators/watermark-emitter.js';
 class SplitOutput implements ReaderOutput<unknown>, WatermarkOutput {
   watermark = MIN_WATERMARK;
   idle = false;
+  /** Whether a record went through this output (an unused main output must not hold back split outputs). */
+  used = false;
   private readonly generator: WatermarkGenerator<unknown>;
 
   constructor(
@@ -27,8 +29,11 @@ class SplitOutput implements ReaderOutput<unknown>, WatermarkOutput {
     const ts = this.assigner !== undefined ? this.assigner(value, timestamp) : timestamp;
     if (typeof ts !== 'number' || !Number.isFinite(ts))
       throw new Error(`the source's timestamp assigner returned ${String(ts)}; it must return a finite number of ms`);
-    this.generator.onEvent(value, ts, this);
+    this.used = true;
+    // The record first, then what the generator makes of it (Flink: SourceOutputWithWatermarks):
+    // a punctuated watermark at the record's own timestamp must not make the record late.
     this.owner.emitRecord(value, ts);
+    this.generator.onEvent(value, ts, this);
   }
 
   periodic(): void {
@@ -104,6 +109,9 @@ export class SourceOutput implements ReaderOutput<unknown> {
 
   /** Asks every generator for its periodic watermark (the auto-watermark interval). */
   onPeriodicEmit(): void {
+    // A reader that has emitted nothing yet still has a generator, so idleness can mark it idle.
+    if (this.main === undefined && this.splits.size === 0 && this.strategy !== undefined)
+      this.main = new SplitOutput(this, this.strategy, this.assigner);
     if (this.main !== undefined) this.main.periodic();
     for (const s of this.splits.values()) s.periodic();
   }
@@ -113,7 +121,8 @@ export class SourceOutput implements ReaderOutput<unknown> {
     let min = Infinity;
     let any = false;
     let active = false;
-    const outputs = this.main === undefined ? [...this.splits.values()] : [this.main, ...this.splits.values()];
+    const main = this.main !== undefined && (this.main.used || this.splits.size === 0) ? this.main : undefined;
+    const outputs = main === undefined ? [...this.splits.values()] : [main, ...this.splits.values()];
     for (const o of outputs) {
       any = true;
       if (o.idle) continue;
