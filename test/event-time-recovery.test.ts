@@ -24,6 +24,7 @@ import { checkpointedSuite, waitUntilFinished } from './harness/checkpointed-clu
 import { pollUntil, runEddy, type Cluster } from './harness/cluster.js';
 import { LATE_KEYS, LATE_WINDOW_MS, lateEventTimeOf } from './jobs/event-time-recovery-late.js';
 import { MODEL, eventTimeOf, sessionIncludes } from './jobs/event-time-recovery-model.js';
+import { seeded } from './support/seeded.js';
 
 const TO = 39_999;
 /** Records per second in total while workers are killed: the run takes ~13 s undisturbed. */
@@ -35,18 +36,6 @@ const KILLED_CHECKPOINT_MS = 300;
 const BRANCHES = ['tumble-agg', 'tumble-process', 'session', 'timers'] as const;
 type Branch = (typeof BRANCHES)[number];
 const LATE_TO = 1999;
-
-/** A small deterministic generator (mulberry32), so the victims are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- oracle ------------------------------------------------------------------------------------
 
@@ -124,11 +113,12 @@ function expectedLate(to: number): { windows: unknown[]; late: number; disordere
   for (let n = 0; n <= to; n++) {
     const ts = lateEventTimeOf(n);
     if (ts < maxSeen) disordered++;
-    // The generator sees the record (and may raise the watermark) before the record goes out.
+    // The record goes out before the watermark its generator makes of it (Flink's order).
+    const start = windowStartWithOffset(ts, 0, LATE_WINDOW_MS);
+    const isLate = start + LATE_WINDOW_MS - 1 <= watermark;
     maxSeen = Math.max(maxSeen, ts);
     watermark = maxSeen - 1;
-    const start = windowStartWithOffset(ts, 0, LATE_WINDOW_MS);
-    if (start + LATE_WINDOW_MS - 1 <= watermark) {
+    if (isLate) {
       late++;
       continue;
     }

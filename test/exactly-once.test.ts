@@ -11,22 +11,11 @@ import { describe, test } from 'node:test';
 import { checkpointedSuite, waitUntilFinished } from './harness/checkpointed-cluster.js';
 import { pollUntil } from './harness/cluster.js';
 import { assertExactKeyedCount, readPartFiles } from './support/keyed-count-oracle.js';
+import { seeded } from './support/seeded.js';
 
 const TO = 1_999_999;
 const KEYS = 1000;
 const KILLS = 3;
-
-/** A small deterministic generator (mulberry32), so the victims are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('exactly-once under kill -9', () => {
   const suite = checkpointedSuite('eddy-eo', { workers: 3, slots: 2 });

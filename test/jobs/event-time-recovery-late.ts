@@ -7,7 +7,7 @@
  * and counts them.
  *
  * Which records are late is a plain function of the input: the single source subtask sends every
- * watermark in band, before the record it was generated for, on each window subtask's only input
+ * watermark in band, right after the record it was generated for, on each window subtask's only input
  * channel, and the generator never asks the clock.
  *
  * Args: `--to N` (default 1999), `--out DIR` (required).
