@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import type { CacheKey } from '../state/key-layout.js';
 import { TimerHeap, type Timer } from './timer-heap.js';
 
 function timer(time: number, seq: number, key: unknown = 'k', namespace?: readonly [number, number]): Timer {
-  return { time, key, namespace, id: `0|${time}|${String(key)}`, seq };
+  return { time, key, namespace, cacheKey: key as CacheKey, seq };
 }
 
 function drain(h: TimerHeap): Timer[] {

@@ -3,14 +3,16 @@
  * time fire in the order they were registered, deterministically).
  */
 
+import type { CacheKey } from '../state/key-layout.js';
+
 /** One registered timer of a key (and window namespace, for window operators). */
 export interface Timer {
   readonly time: number;
   readonly key: unknown;
   /** `[start, end]` of the window the timer belongs to; undefined for process functions. */
   readonly namespace: readonly [number, number] | undefined;
-  /** Identity for deduplication: domain, time, key and namespace. */
-  readonly id: string;
+  /** The key as the state backend identifies it (equal keys, equal cache keys): the index's key. */
+  readonly cacheKey: CacheKey;
   readonly seq: number;
 }
 

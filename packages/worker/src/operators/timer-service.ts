@@ -2,14 +2,15 @@
  * Timers of one keyed operator instance (Flink: InternalTimerService). Every timer is stored as
  * keyed state (a MapState `_timers` of the timer's key), so timers are checkpointed, restored and
  * cut by key group exactly like the rest of the state; two in-memory heaps (event and processing
- * time) index them by time and are rebuilt from the store on restore. Timers are deduplicated per
- * key, namespace and time.
+ * time) order them by time and are rebuilt from the store on restore. Timers are deduplicated per
+ * key, namespace and time by a numeric index (timer-index.ts).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MapStateDescriptor, type MapState } from '@eddy/api';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { cacheKeyOf } from '../state/key-layout.js';
 import { TimerHeap, type Timer } from './timer-heap.js';
+import { TimerIndex } from './timer-index.js';
 
 /** Which clock a timer follows. */
 export const enum TimerDomain {
@@ -30,17 +31,6 @@ export const TIMER_STATE = '_timers';
  */
 const FIRE_BATCH = 1024;
 
-/** A string naming the key as the state backend identifies it (equal keys, equal ids). */
-function keyId(key: unknown): string {
-  if (typeof key === 'string') return `s${key}`;
-  const c = cacheKeyOf(key);
-  return `${typeof c}:${String(c)}`;
-}
-
-function timerId(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): string {
-  return ns === undefined ? `${domain}|${time}|${keyId(key)}` : `${domain}|${time}|${ns[0]},${ns[1]}|${keyId(key)}`;
-}
-
 function stored(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): StoredTimer {
   return ns === undefined ? [domain, time] : [domain, time, ns[0], ns[1]];
 }
@@ -51,7 +41,7 @@ export type TimerCallback = (timer: Timer, domain: TimerDomain) => void | Promis
 /** Event- and processing-time timers of one operator instance. */
 export class InternalTimerService {
   private readonly state: MapState<StoredTimer, 1>;
-  private readonly live = new Set<string>();
+  private readonly live: [TimerIndex, TimerIndex] = [new TimerIndex(), new TimerIndex()];
   private readonly heaps: [TimerHeap, TimerHeap] = [new TimerHeap(), new TimerHeap()];
   private seq = 0;
 
@@ -71,10 +61,12 @@ export class InternalTimerService {
   }
 
   private index(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): boolean {
-    const id = timerId(domain, time, key, ns);
-    if (this.live.has(id)) return false;
-    this.live.add(id);
-    this.heaps[domain].push({ time, key, namespace: ns, id, seq: this.seq++ });
+    const index = this.live[domain];
+    const cacheKey = cacheKeyOf(key);
+    if (index.find(time, cacheKey, ns) !== undefined) return false;
+    const timer: Timer = { time, key, cacheKey, namespace: ns, seq: this.seq++ };
+    index.add(timer);
+    this.heaps[domain].push(timer);
     return true;
   }
 
@@ -90,21 +82,22 @@ export class InternalTimerService {
 
   /** Deletes a timer of the current key; nothing happens when there is none. */
   delete(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
-    if (!this.live.delete(timerId(domain, time, this.backend.getCurrentKey(), ns))) return;
+    if (this.live[domain].remove(time, cacheKeyOf(this.backend.getCurrentKey()), ns) === undefined) return;
     this.state.remove(stored(domain, time, ns));
     // The heap entry stays and is skipped when it comes up: deletion is O(1).
   }
 
   /** Registered timers (both domains). */
   get size(): number {
-    return this.live.size;
+    return this.live[0].size + this.live[1].size;
   }
 
   /** The earliest live timer time of `domain`, undefined when none. */
   nextTime(domain: TimerDomain): number | undefined {
     const heap = this.heaps[domain];
+    const index = this.live[domain];
     for (let t = heap.peek(); t !== undefined; t = heap.peek()) {
-      if (this.live.has(t.id)) return t.time;
+      if (index.isLive(t)) return t.time;
       heap.pop();
     }
     return undefined;
@@ -123,12 +116,13 @@ export class InternalTimerService {
    */
   async advance(domain: TimerDomain, upTo: number, fire: TimerCallback): Promise<void> {
     const heap = this.heaps[domain];
+    const index = this.live[domain];
     let batches = 0;
     for (;;) {
       const due: Timer[] = [];
       for (let t = heap.peek(); t !== undefined && t.time <= upTo && due.length < FIRE_BATCH; t = heap.peek()) {
         heap.pop();
-        if (this.live.has(t.id)) due.push(t);
+        if (index.isLive(t)) due.push(t);
       }
       if (due.length === 0) return;
       if (batches++ > 0) await yieldToEventLoop();
@@ -137,7 +131,7 @@ export class InternalTimerService {
       if (!cached) await this.backend.prefetch(due.map((t) => t.key));
       for (let i = 0; i < due.length; i++) {
         const t = due[i]!;
-        if (!this.live.delete(t.id)) continue; // deleted by an earlier callback of this batch
+        if (!index.removeTimer(t)) continue; // deleted by an earlier callback of this batch
         this.backend.setCurrentKey(t.key);
         this.state.remove(stored(domain, t.time, t.namespace));
         const r = fire(t, domain);

@@ -332,11 +332,13 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
   }
 
   put(key: UK, value: UV): void {
-    const userKeyBytes = encodeKey(key);
     const cacheKey = cacheKeyOf(key);
+    const entry = this.host.entry();
+    // Updating an existing entry (a window's accumulator, per record) reuses its encoded user
+    // key: equal cache keys encode equally.
+    const userKeyBytes = this.slot(entry)?.cells().get(cacheKey)?.userKeyBytes ?? encodeKey(key);
     const time = writeTime(this.host, this.state);
     const prepared = prepare(value, time);
-    const entry = this.host.entry();
     this.host.changed(entry, this.set(this.createSlot(entry), key, cacheKey, userKeyBytes, prepared, value, time));
   }
 
