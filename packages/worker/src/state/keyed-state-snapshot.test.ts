@@ -229,6 +229,50 @@ test('a snapshot holds the writes before snapshotSync and none after, while proc
   }
 });
 
+test('MapState.put over an entry after the barrier: the snapshot keeps the barrier value, the state the new one', async () => {
+  const { backend } = await openWithStore(ALL, { cacheBytes: 1 << 20 });
+  const file = fresh('snap-put');
+  const acc = new MapStateDescriptor<number, unknown>('acc');
+  const byKey = (a: [number, unknown], b: [number, unknown]): number => a[0] - b[0];
+  try {
+    const map = backend.getMapState(acc);
+    const keys = range(50);
+    await backend.prefetch(keys);
+    for (const k of keys) {
+      backend.setCurrentKey(k);
+      map.put(1, k);
+      map.put(2, { n: k });
+      map.put(1, k + 1); // updated in place before the barrier
+      map.put(2, { n: k + 1 });
+    }
+    const snap = backend.snapshotSync(1);
+    for (const k of keys) {
+      backend.setCurrentKey(k);
+      map.put(1, -k);
+      map.put(2, { n: -k });
+    }
+    const written = await snap.writeTo(file);
+    const restored = await KeyedStateBackend.open({ dir: fresh('db'), maxParallelism: MAX_PARALLELISM, keyGroupRange: ALL, cacheBytes: 1 << 20 });
+    try {
+      await restored.restore([{ file, sha256: written.sha256 }]);
+      const rmap = restored.getMapState(acc);
+      await restored.prefetch(keys);
+      for (const k of keys) {
+        restored.setCurrentKey(k);
+        assert.deepEqual(rmap.entries().sort(byKey), [[1, k + 1], [2, { n: k + 1 }]]);
+      }
+    } finally {
+      await restored.dispose();
+    }
+    for (const k of keys) {
+      backend.setCurrentKey(k);
+      assert.deepEqual(map.entries().sort(byKey), [[1, -k], [2, { n: -k }]]);
+    }
+  } finally {
+    await backend.dispose();
+  }
+});
+
 test('restore verifies files: missing file, checksum mismatch, truncation, bad magic, other max parallelism', async () => {
   const { backend } = await openWithStore();
   const file = fresh('snap');

@@ -334,11 +334,28 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
   put(key: UK, value: UV): void {
     const cacheKey = cacheKeyOf(key);
     const entry = this.host.entry();
-    // Updating an existing entry (a window's accumulator, per record) reuses its encoded user
-    // key: equal cache keys encode equally.
-    const userKeyBytes = this.slot(entry)?.cells().get(cacheKey)?.userKeyBytes ?? encodeKey(key);
+    const slot = this.slot(entry);
+    const existing = slot?.cells().get(cacheKey);
     const time = writeTime(this.host, this.state);
     const prepared = prepare(value, time);
+    if (existing !== undefined && (typeof key !== 'object' || key === null)) {
+      // Updating an entry (a window's accumulator, on every record) changes its cell in place:
+      // no new cell, no re-encoded user key. A capture holds the cell's old value and bytes, not
+      // the cell. Object keys take the general path, so the cell keeps the caller's latest key.
+      const size = prepared.size + existing.userKeyBytes.length;
+      const delta = size - existing.size;
+      existing.value = value;
+      existing.bytes = prepared.bytes;
+      existing.writeTime = time;
+      existing.size = size;
+      existing.dirty = true;
+      slot!.size += delta;
+      slot!.dirty = true;
+      this.host.changed(entry, delta);
+      return;
+    }
+    // Equal cache keys encode equally: an existing entry's encoded user key is reused.
+    const userKeyBytes = existing?.userKeyBytes ?? encodeKey(key);
     this.host.changed(entry, this.set(this.createSlot(entry), key, cacheKey, userKeyBytes, prepared, value, time));
   }
 
