@@ -43,6 +43,41 @@ test('arbitrary JSON-like values round-trip (property)', () => {
   );
 });
 
+test('strings and property names round-trip at every length around the fast paths, ASCII or not', () => {
+  const chars = ['a', 'é', '€', '🎉', '\u0000', '\u007f', '\u0080'];
+  for (const c of chars)
+    for (let n = 0; n <= 50; n++) {
+      const s = 'x'.repeat(Math.max(0, n - 1)) + (n > 0 ? c : '');
+      assert.equal(roundTrip(s), s);
+      assert.deepEqual(roundTrip({ [s]: n, [`${s}!`]: s }), { [s]: n, [`${s}!`]: s });
+    }
+  // Names that share a cache slot, and names whose bytes match a cached name's code units only
+  // partly, are each decoded as written (found by the property below).
+  const names = Array.from({ length: 20_000 }, (_, i) => `n${i.toString(36)}`);
+  const many = Object.fromEntries(names.map((k, i) => [k, i]));
+  assert.deepEqual(roundTrip(many), many);
+  assert.deepEqual(roundTrip(many), many);
+  // An invalid UTF-8 name decodes to U+FFFD and is never confused with a cached ASCII name.
+  const w = new ValueWriter(16);
+  w.writeValue({ a: 1 });
+  const bytes = w.copy();
+  assert.deepEqual(new ValueReader(bytes).readValue(), { a: 1 });
+  bytes[6] = 0xff;
+  assert.deepEqual(new ValueReader(bytes).readValue(), { '\ufffd': 1 });
+  assert.deepEqual(new ValueReader(w.copy()).readValue(), { a: 1 });
+});
+
+test('object property names round-trip (property)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.string({ maxLength: 30, unit: 'binary' }), fc.integer()), { maxLength: 8 }), (pairs) => {
+      const o = Object.fromEntries(pairs);
+      assert.deepEqual(roundTrip(o), o);
+      assert.deepEqual(roundTrip(o), o);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
 test('unsupported values are rejected with a clear error', () => {
   const w = new ValueWriter();
   assert.throws(() => w.writeValue(() => 1), /cannot serialize a function/);

@@ -1,6 +1,14 @@
 /** Decoding counterpart of {@link ValueWriter}. */
 import { Tag } from './value-writer.js';
 
+/** Longest property name (in bytes) kept in {@link NAMES}. */
+const NAME_MAX = 24;
+/**
+ * Recently decoded ASCII property names, by a hash of their bytes (a direct-mapped cache shared
+ * by all readers: a collision only costs a decode).
+ */
+const NAMES = new Array<string | undefined>(4096);
+
 /** Reads values from one encoded buffer. Construct per buffer; cheap. */
 export class ValueReader {
   private readonly view: DataView;
@@ -57,6 +65,33 @@ export class ValueReader {
     return this.buf.utf8Slice(start, end);
   }
 
+  /**
+   * {@link readString} for object property names: a record type repeats the same few names in
+   * every record, so short ASCII names come from {@link NAMES} instead of a native decode each.
+   */
+  private readName(): string {
+    const len = this.readVarUint();
+    const buf = this.buf;
+    const start = this.pos;
+    const end = start + len;
+    if (end > buf.length) throw new RangeError('truncated string');
+    this.pos = end;
+    if (len > NAME_MAX) return buf.utf8Slice(start, end);
+    let h = len;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + buf[i]!) | 0;
+    const slot = (h ^ (h >>> 12)) & (NAMES.length - 1);
+    const cached = NAMES[slot];
+    // Equal lengths and equal code units against bytes match only for ASCII, the only names cached.
+    if (cached !== undefined && cached.length === len) {
+      let i = 0;
+      while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return cached;
+    }
+    const name = buf.utf8Slice(start, end);
+    if (name.length === len) NAMES[slot] = name;
+    return name;
+  }
+
   /** Decodes one value written by `ValueWriter.writeValue`. @throws RangeError on malformed input. */
   readValue(): unknown {
     const tag = this.readU8() as Tag;
@@ -90,7 +125,7 @@ export class ValueReader {
         if (n > this.remaining) throw new RangeError('object size exceeds buffer');
         const o: Record<string, unknown> = {};
         for (let i = 0; i < n; i++) {
-          const k = this.readString();
+          const k = this.readName();
           const v = this.readValue();
           // Plain assignment of '__proto__' would set the prototype instead of an own property.
           if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });

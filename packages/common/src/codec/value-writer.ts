@@ -99,7 +99,21 @@ export class ValueWriter {
       // At most 3 bytes per UTF-16 unit, so the byte length fits one varint byte (< 128).
       this.ensure(1 + len * 3);
       const start = this.pos + 1;
-      const written = this.buf.utf8Write(s, start);
+      const buf = this.buf;
+      // Short ASCII strings (property names, most keys) are copied in JavaScript: a native
+      // utf8Write call costs several times more than the copy itself.
+      let i = 0;
+      while (i < len) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i++] = c;
+      }
+      if (i === len) {
+        buf[this.pos] = len;
+        this.pos = start + len;
+        return;
+      }
+      const written = buf.utf8Write(s, start);
       this.buf[this.pos] = written;
       this.pos = start + written;
       return;

@@ -430,6 +430,39 @@ test('a batch found cached through isCached stays cached while it is processed, 
   }
 });
 
+test('without barriers, evictions keep the count of dirty keys exact and the state intact', async () => {
+  // About 20 keys of ~250 bytes fit; 3000 keys are written in rounds, so most writes follow an
+  // eviction of the same key (clean in flight, reinstated, dirty again).
+  const b = await open(8 * 1024);
+  try {
+    const value = b.getState(new ValueStateDescriptor<string>('v'));
+    const model = new Map<number, string>();
+    for (let round = 0; round < 6; round++) {
+      for (let k = 0; k < 500; k++) {
+        const key = (k * 7 + round) % 60;
+        await b.prefetch([key]);
+        b.setCurrentKey(key);
+        assert.equal(value.value(), model.get(key));
+        const v = `${round}:${k}:${'z'.repeat(200)}`;
+        value.update(v);
+        model.set(key, v);
+      }
+    }
+    assert.ok(b.stats().evictions > 1000, `evictions ${b.stats().evictions}`);
+    // Dirty keys are exactly the cached keys (each was written after it was loaded): an evicted
+    // key was written out and is clean.
+    const { cachedKeys, dirtyKeys } = b.stats();
+    assert.ok(cachedKeys > 5, `cached ${cachedKeys}`);
+    assert.equal(dirtyKeys, cachedKeys);
+    const snap = b.snapshotSync(1);
+    const file = path.join(root, `dirty-${dirs++}.snap`);
+    const written = await snap.writeTo(file);
+    assert.equal(written.records, model.size);
+  } finally {
+    await b.dispose();
+  }
+});
+
 test('descriptors validate their arguments (API contract)', () => {
   assert.throws(() => new ValueStateDescriptor(''), /non-empty string/);
   assert.throws(() => new ValueStateDescriptor('v', { ttl: { ttlMs: 0 } }), /ttl.ttlMs must be a positive finite number/);

@@ -184,7 +184,8 @@ const RESTORE_BATCH_BYTES = 4 << 20;
 interface BarrierCapture {
   readonly seq: number;
   readonly generation: number;
-  readonly entries: Set<KeyEntry>;
+  /** May also hold entries no longer dirty in this generation (see {@link KeyedStateBackend.dirty}). */
+  readonly entries: KeyEntry[];
   /** Captured and not yet written. */
   captured: CapturedWrites;
   /** Where the barrier's writes are recorded for a delta snapshot. */
@@ -253,8 +254,15 @@ export class KeyedStateBackend implements KeyedStateStore {
   private readonly cache = new Map<CacheKey, KeyEntry>();
   /** Evicted entries whose data is in a batch that has not landed: still the truth for their key. */
   private readonly inFlight = new Map<CacheKey, KeyEntry>();
-  /** Dirty entries of the current generation. */
-  private dirty = new Set<KeyEntry>();
+  /**
+   * Dirty entries of the current generation, in the order they became dirty. An array rather
+   * than a set (an insert per first write of a key per checkpoint interval is hot): an entry that
+   * stopped being dirty stays in it, and may appear again once dirty again, so readers skip
+   * entries that are not dirty in this generation. {@link dirtyCount} keeps it compact.
+   */
+  private dirty: KeyEntry[] = [];
+  /** Entries of {@link dirty} that are still dirty in the current generation. */
+  private dirtyCount = 0;
   /** Generation of dirty entries; every barrier closes one. */
   private generation = 1;
   /** Closed generations whose entries are not all captured yet. */
@@ -442,7 +450,8 @@ export class KeyedStateBackend implements KeyedStateStore {
     if (!entry.dirty) {
       entry.dirty = true;
       entry.dirtyGen = this.generation;
-      this.dirty.add(entry);
+      this.dirty.push(entry);
+      this.dirtyCount++;
     }
     if (this.cachedBytes > this.options.cacheBytes && this.evictionStuckAt !== this.epoch) this.evict();
   }
@@ -468,7 +477,7 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /**
    * Captures an entry's unwritten changes (references only, see key-entry.ts) and marks it
-   * clean. The caller removes it from its dirty set.
+   * clean. The caller keeps the dirty bookkeeping ({@link dirtyCount}).
    */
   private capture(entry: KeyEntry, out: CapturedWrites): void {
     let delta = 0;
@@ -505,7 +514,7 @@ export class KeyedStateBackend implements KeyedStateStore {
         if (entry.dirtyGen !== this.generation) this.captureForBarrier(entry);
         else {
           this.capture(entry, captured);
-          this.dirty.delete(entry);
+          this.dirtyCount--;
           entry.pendingSeq = seq;
         }
       }
@@ -517,6 +526,11 @@ export class KeyedStateBackend implements KeyedStateStore {
       if (entry.pendingSeq > this.landedSeq) this.inFlight.set(cacheKey, entry);
     }
     if (this.cachedBytes > target) this.evictionStuckAt = this.epoch;
+    // Without barriers nothing else drops entries evicted clean from the dirty list.
+    if (this.dirty.length > 2 * this.dirtyCount + 1024) {
+      const gen = this.generation;
+      this.dirty = Array.from(new Set(this.dirty.filter((e) => e.dirty && e.dirtyGen === gen)));
+    }
     if (captured.length > 0) {
       this.seq = seq;
       this.write(captured, seq).catch(() => undefined); // a failure is sticky: the next queued call reports it
@@ -736,8 +750,9 @@ export class KeyedStateBackend implements KeyedStateStore {
       log: kind === 'delta' ? log : undefined,
     };
     this.generation++;
-    this.dirty = new Set();
-    if (barrier.entries.size > 0) {
+    this.dirty = [];
+    this.dirtyCount = 0;
+    if (barrier.entries.length > 0) {
       this.barriers.set(barrier.generation, barrier);
     }
     const header: SnapshotHeader = {
@@ -748,7 +763,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       states: this.registry.table(),
     };
     const iterator = this.enqueue(async () => {
-      if (barrier.entries.size > 0) await this.writeBarrier(barrier);
+      if (barrier.entries.length > 0) await this.writeBarrier(barrier);
       this.landed(seq);
       // Synchronously after the batch landed, before any later queued write can run. A delta
       // needs no store snapshot: its log is complete once the barrier's batch is recorded.
@@ -904,7 +919,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     return {
       cachedKeys: this.cache.size,
       cachedBytes: this.cachedBytes,
-      dirtyKeys: this.dirty.size + Array.from(this.barriers.values(), (b) => b.entries.size).reduce((a, b) => a + b, 0),
+      dirtyKeys: this.dirtyCount + Array.from(this.barriers.values(), (b) => b.entries.length).reduce((a, b) => a + b, 0),
       inFlightKeys: this.inFlight.size,
       evictions: this.evictions,
       loads: this.loads,
