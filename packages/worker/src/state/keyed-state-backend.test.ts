@@ -16,7 +16,7 @@ import {
   type ReducingState,
   type ValueState,
 } from '@eddy/api';
-import { KeyedStateBackend, type KeyedStateSnapshot } from './keyed-state-backend.js';
+import { KeyedStateBackend, type KeyedStateBackendOptions, type KeyedStateSnapshot } from './keyed-state-backend.js';
 
 // A fixed seed keeps every run identical; a failure prints the counterexample to turn into a case.
 fc.configureGlobal({ seed: 20261125 });
@@ -29,8 +29,8 @@ const freshDir = (): string => path.join(root, `b${dirs++}`);
 const MAX_PARALLELISM = 128;
 const ALL_GROUPS = { start: 0, end: MAX_PARALLELISM - 1 };
 
-function open(cacheBytes: number): Promise<KeyedStateBackend> {
-  return KeyedStateBackend.open({ dir: freshDir(), maxParallelism: MAX_PARALLELISM, keyGroupRange: ALL_GROUPS, cacheBytes });
+function open(cacheBytes: number, extra: Partial<KeyedStateBackendOptions> = {}): Promise<KeyedStateBackend> {
+  return KeyedStateBackend.open({ dir: freshDir(), maxParallelism: MAX_PARALLELISM, keyGroupRange: ALL_GROUPS, cacheBytes, ...extra });
 }
 
 type Key = number | string | [number, string];
@@ -167,10 +167,10 @@ async function checkAll(b: KeyedStateBackend, model: Model): Promise<void> {
   }
 }
 
-async function restoreInto(snap: KeyedStateSnapshot, cacheBytes: number): Promise<KeyedStateBackend> {
+async function restoreInto(snap: KeyedStateSnapshot, cacheBytes: number, extra: Partial<KeyedStateBackendOptions> = {}): Promise<KeyedStateBackend> {
   const file = path.join(root, `snap-${dirs++}`);
   const written = await snap.writeTo(file);
-  const restored = await open(cacheBytes);
+  const restored = await open(cacheBytes, extra);
   await restored.restore([{ file, sha256: written.sha256 }]);
   return restored;
 }
@@ -243,8 +243,8 @@ function applyOp(s: States, m: ModelKey, op: Exclude<Op, { t: 'restore' } | { t:
 }
 
 /** Runs one operation sequence against a backend and the model; checks reads as it goes. */
-async function runSequence(ops: Op[], cacheBytes: number): Promise<void> {
-  let b = await open(cacheBytes);
+async function runSequence(ops: Op[], cacheBytes: number, extra: Partial<KeyedStateBackendOptions> = {}): Promise<void> {
+  let b = await open(cacheBytes, extra);
   let s = statesOf(b);
   const model: Model = new Map();
   const barriers: Array<{ snap: KeyedStateSnapshot; model: Model }> = [];
@@ -263,7 +263,7 @@ async function runSequence(ops: Op[], cacheBytes: number): Promise<void> {
   try {
     for (const op of ops) {
       if (op.t === 'restore') {
-        const restored = await restoreInto(b.snapshotSync(1), cacheBytes);
+        const restored = await restoreInto(b.snapshotSync(1), cacheBytes, extra);
         // Snapshots must be written before their backend closes.
         await verifyBarriers();
         await b.dispose();
@@ -292,6 +292,15 @@ test('all state kinds behave like a plain model under random operations, evictio
   // 1200 bytes hold about two keys: almost every operation evicts and reloads.
   await fc.assert(
     fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) => runSequence(ops, 1200)),
+    { numRuns: 20 },
+  );
+});
+
+test('the same with barriers captured one entry at a time, so that later writes and evictions interleave with the capture', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) =>
+      runSequence(ops, 1200, { barrierSliceEntries: 1 }),
+    ),
     { numRuns: 20 },
   );
 });
@@ -536,6 +545,68 @@ test('incremental snapshots: a full snapshot and the deltas after it restore exa
   await fc.assert(
     fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) => runIncremental(ops, 64 << 20, 1000)),
     { numRuns: 8 },
+  );
+});
+
+/**
+ * As {@link runIncremental}, but each snapshot is written only at the end, after all later
+ * operations ran, with barriers captured one entry per slice: what a barrier captures lazily,
+ * while processing, evictions and reloads go on, must still be exactly the state at the barrier.
+ */
+async function runIncrementalDeferred(ops: Op[], cacheBytes: number, fullEvery: number): Promise<void> {
+  const extra = { incremental: true, barrierSliceEntries: 1 };
+  const b = await open(cacheBytes, extra);
+  const s = statesOf(b);
+  const model: Model = new Map();
+  const pending: Array<{ snap: KeyedStateSnapshot; model: Model }> = [];
+  let barriers = 0;
+  try {
+    for (const op of [...ops, { t: 'barrier' } as Op]) {
+      if (op.t === 'restore' || op.t === 'barrier') {
+        // Every third barrier also pins a base: a full snapshot of the same barrier.
+        const kind = barriers % fullEvery === 0 || fullEvery === 1 ? 'full' : 'delta';
+        const snap = b.snapshotSync(++barriers, kind, barriers % 3 === 0);
+        pending.push({ snap, model: copyModel(model) });
+        continue;
+      }
+      await b.prefetch([op.k]);
+      b.setCurrentKey(op.k);
+      const m = modelOf(model, op.k);
+      applyOp(s, m, op);
+    }
+    let chain: Array<{ file: string; sha256: string }> = [];
+    for (const { snap, model: atBarrier } of pending.splice(0)) {
+      const file = path.join(root, `inc-${dirs++}`);
+      const written = await snap.writeTo(file);
+      if (snap.kind === 'full') chain = [];
+      chain.push({ file, sha256: written.sha256 });
+      const checks = [chain.slice()];
+      if (snap.base !== undefined) {
+        const baseFile = `${file}.base`;
+        checks.push([{ file: baseFile, sha256: (await snap.base.writeTo(baseFile)).sha256 }]);
+      }
+      for (const files of checks) {
+        const restored = await open(cacheBytes);
+        try {
+          await restored.restore(files);
+          await checkAll(restored, atBarrier);
+        } finally {
+          await restored.dispose();
+        }
+      }
+    }
+  } finally {
+    for (const { snap } of pending) await snap.discard();
+    await b.dispose();
+  }
+}
+
+test('incremental snapshots written long after their barriers, with captures interleaved with later writes', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), fc.integer({ min: 1, max: 6 }), (ops, fullEvery) =>
+      runIncrementalDeferred(ops, 1200, fullEvery),
+    ),
+    { numRuns: 20 },
   );
 });
 

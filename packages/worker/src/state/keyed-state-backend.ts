@@ -17,14 +17,19 @@
  * - A barrier ({@link KeyedStateBackend.snapshotSync}) costs O(1): it closes the current dirty
  *   generation instead of copying it. The entries of a closed generation are captured (their
  *   barrier-time values referenced) lazily, copy-on-write style: by the first state access after
- *   the barrier, by eviction, or by the snapshot's queued task, which writes them in slices so the
- *   event loop keeps running.
+ *   the barrier, by eviction, or by a loop over them in slices, so the event loop keeps running.
  * - Every store operation (batches, prefetch reads, restore, the snapshot iterator) runs through one
- *   serial queue, so a read never overtakes a write queued before it and the snapshot iterator,
- *   opened in the queue right after the barrier's batch, sees exactly the state at the barrier.
+ *   serial queue, so a read never overtakes a write queued before it. Write batches are encoded,
+ *   recorded for the delta snapshot and queued synchronously, in capture order (an eviction first
+ *   queues what barriers captured before it), so they land in sequence-number order.
+ * - A delta snapshot is written from its log, without waiting for the store: once its barrier's
+ *   entries are captured. A full snapshot (or a delta's base) reads a store iterator instead; its
+ *   barrier writes through one queued task that opens the iterator right after the barrier's
+ *   batches, so the iterator sees exactly the state at the barrier.
  */
 
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type {
   AggregatingState,
@@ -86,6 +91,11 @@ export interface KeyedStateBackendOptions {
    * Default false: without checkpoints nothing needs recording.
    */
   readonly incremental?: boolean;
+  /**
+   * Entries a barrier captures per slice before the event loop runs again (default 16384).
+   * Tests set it low, so that processing interleaves with the capture of a barrier.
+   */
+  readonly barrierSliceEntries?: number;
 }
 
 /**
@@ -180,14 +190,23 @@ const SCAN_CONCURRENCY = 16;
 /** Restore writes a batch once it holds this many bytes. */
 const RESTORE_BATCH_BYTES = 4 << 20;
 
-/** The dirty entries of one barrier, until all of them are captured and written. */
+/** The dirty entries of one barrier, until all of them are captured and queued for writing. */
 interface BarrierCapture {
-  readonly seq: number;
   readonly generation: number;
+  /**
+   * A barrier whose snapshot reads the store (full, or with a base): its writes go through one
+   * queued operation (sequence number {@link seq}) that opens the store iterator right after them,
+   * so no later write can come between. An unpinned barrier's writes are queued as they are
+   * captured, outside the queue.
+   */
+  readonly pinned: boolean;
+  readonly seq: number;
   /** May also hold entries no longer dirty in this generation (see {@link KeyedStateBackend.dirty}). */
   readonly entries: KeyEntry[];
-  /** Captured and not yet written. */
+  /** Captured and not yet queued. */
   captured: CapturedWrites;
+  /** Unpinned: the entries whose writes are in {@link captured}; their `pendingSeq` is set when it is queued. */
+  capturedEntries: KeyEntry[];
   /** Where the barrier's writes are recorded for a delta snapshot. */
   readonly log: DeltaLog | undefined;
 }
@@ -200,10 +219,19 @@ class DeltaLog {
   readonly batches: KvWriteOp[][] = [];
   bytes = 0;
   overflowed = false;
+  /**
+   * Set when a barrier has chosen to write this log as its delta: from then on only that
+   * barrier's own captures arrive (bounded by the cache), and all of them must be kept.
+   */
+  sealed = false;
 
   constructor(private readonly limit: number) {}
 
   record(ops: KvWriteOp[]): void {
+    if (this.sealed) {
+      this.batches.push(ops);
+      return;
+    }
     if (this.overflowed) return;
     for (const op of ops) this.bytes += op.key.length + (op.type === 'put' ? op.value.length : 0) + 32;
     if (this.bytes > this.limit) {
@@ -216,6 +244,9 @@ class DeltaLog {
 }
 
 const TOMBSTONE = Buffer.alloc(0);
+
+/** `pendingSeq` of an entry whose captured writes are not queued yet: it stays in flight. */
+const UNQUEUED = Number.MAX_SAFE_INTEGER;
 
 /** Entries captured per slice of a barrier's write; the event loop runs between slices. */
 const BARRIER_SLICE = 16384;
@@ -243,6 +274,9 @@ function checkOptions(o: KeyedStateBackendOptions): void {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end >= o.maxParallelism)
     throw new RangeError(`keyGroupRange [${start}, ${end}] is not a non-empty range within [0, ${o.maxParallelism - 1}]`);
   if (!(o.cacheBytes > 0)) throw new RangeError(`cacheBytes must be positive, got ${o.cacheBytes}`);
+  const slice = o.barrierSliceEntries;
+  if (slice !== undefined && !(Number.isInteger(slice) && slice >= 1))
+    throw new RangeError(`barrierSliceEntries must be a positive integer, got ${slice}`);
 }
 
 /**
@@ -291,6 +325,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   private loads = 0;
   private readonly clock: () => number;
   private readonly range: KeyGroupRange;
+  private readonly barrierSlice: number;
 
   private readonly host: StateHost = {
     entry: () => this.currentEntry(),
@@ -308,6 +343,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   ) {
     checkOptions(options);
     this.clock = options.clock ?? Date.now;
+    this.barrierSlice = options.barrierSliceEntries ?? BARRIER_SLICE;
     this.range = { start: options.keyGroupRange.start, end: options.keyGroupRange.end };
     this.deltaLog = options.incremental ? this.newDeltaLog() : undefined;
   }
@@ -405,7 +441,11 @@ export class KeyedStateBackend implements KeyedStateStore {
     // Invariant: a dirty entry of a closed generation has its barrier pending.
     if (barrier === undefined) throw new Error(`internal: no pending barrier for generation ${entry.dirtyGen}`);
     this.capture(entry, barrier.captured);
-    entry.pendingSeq = barrier.seq;
+    if (barrier.pinned) entry.pendingSeq = barrier.seq;
+    else {
+      entry.pendingSeq = UNQUEUED;
+      barrier.capturedEntries.push(entry);
+    }
   }
 
   /** @throws Error when the name is used by a state of another kind. */
@@ -499,7 +539,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   private evict(): void {
     const target = this.options.cacheBytes * EVICT_TO;
     const captured = new CapturedWrites();
-    const seq = this.seq + 1;
+    const capturedEntries: KeyEntry[] = [];
     let budget = this.cache.size * 2;
     for (const [cacheKey, entry] of this.cache) {
       if (this.cachedBytes <= target || budget-- <= 0) break;
@@ -515,7 +555,8 @@ export class KeyedStateBackend implements KeyedStateStore {
         else {
           this.capture(entry, captured);
           this.dirtyCount--;
-          entry.pendingSeq = seq;
+          entry.pendingSeq = UNQUEUED;
+          capturedEntries.push(entry);
         }
       }
       this.cache.delete(cacheKey);
@@ -532,8 +573,10 @@ export class KeyedStateBackend implements KeyedStateStore {
       this.dirty = Array.from(new Set(this.dirty.filter((e) => e.dirty && e.dirtyGen === gen)));
     }
     if (captured.length > 0) {
-      this.seq = seq;
-      this.write(captured, seq).catch(() => undefined); // a failure is sticky: the next queued call reports it
+      // Barrier captures hold older values of some of these keys: they must reach the store first.
+      // (A pinned barrier's are written by its queued operation, which is ahead of this write.)
+      for (const barrier of this.barriers.values()) if (!barrier.pinned) this.flushBarrier(barrier);
+      this.queueWrite(captured, capturedEntries, this.deltaLog);
     }
   }
 
@@ -549,21 +592,31 @@ export class KeyedStateBackend implements KeyedStateStore {
     return result;
   }
 
-  /** Queues a write batch with sequence number `seq`; in-flight entries it carries leave the overlay once it landed. */
-  private write(captured: CapturedWrites, seq: number): Promise<void> {
-    // The generation current now owns these writes, even if a barrier closes it before they run.
-    const log = this.deltaLog;
-    return this.enqueue(async () => {
-      await this.writeCaptured(captured, log);
-      this.landed(seq);
-    });
-  }
-
-  /** Encodes captured writes, records them for `log`'s delta snapshot, and writes them to the store. */
-  private writeCaptured(captured: CapturedWrites, log: DeltaLog | undefined): Promise<void> {
+  /**
+   * Encodes captured writes, records them in `log` for its delta snapshot, and queues them as the
+   * next write batch; `entries`, whose data they carry, stay readable in flight until it landed.
+   * Synchronous up to the queueing, so batches reach the store, and logs, in capture order.
+   */
+  private queueWrite(captured: CapturedWrites, entries: readonly KeyEntry[], log: DeltaLog | undefined): void {
+    if (this.closed) return; // nothing will read the store again
     const ops = materialize(captured);
     log?.record(ops);
-    return this.writeNow(ops);
+    const seq = ++this.seq;
+    for (const e of entries) e.pendingSeq = seq;
+    this.enqueue(async () => {
+      await this.writeNow(ops);
+      this.landed(seq);
+    }).catch(() => undefined); // a failure is sticky: the next queued call reports it
+  }
+
+  /** Queues what a barrier has captured so far. */
+  private flushBarrier(barrier: BarrierCapture): void {
+    if (barrier.captured.length === 0) return;
+    const captured = barrier.captured;
+    const entries = barrier.capturedEntries;
+    barrier.captured = new CapturedWrites();
+    barrier.capturedEntries = [];
+    this.queueWrite(captured, entries, barrier.log);
   }
 
   private async writeNow(ops: KvWriteOp[]): Promise<void> {
@@ -576,6 +629,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     }
   }
 
+  /** Batches land in the order they were queued, and sequence numbers are taken in that order. */
   private landed(seq: number): void {
     this.landedSeq = seq;
     for (const [cacheKey, entry] of this.inFlight) if (entry.pendingSeq <= seq) this.inFlight.delete(cacheKey);
@@ -726,10 +780,10 @@ export class KeyedStateBackend implements KeyedStateStore {
   // ---- snapshots ------------------------------------------------------------------------------
 
   /**
-   * The synchronous part of a checkpoint, called at the barrier. O(1): closes the current
-   * generation of dirty entries (they are captured lazily, see the module comment) and queues the
-   * barrier's write followed, right behind it, by the opening of a store iterator: the snapshot
-   * sees exactly the state at the barrier, whatever is written after this call.
+   * The synchronous part of a checkpoint, called at the barrier. O(1), unless the previous
+   * barrier's entries are still being captured (they are then captured at once): closes the current
+   * generation of dirty entries (they are captured lazily, see the module comment). The snapshot
+   * holds exactly the state at the barrier, whatever is written after this call.
    * @param requested `'delta'` writes only the changes since the previous barrier (when the
    *   backend is incremental and its log did not overflow; the result's `kind` says).
    * @param withBase with a delta, also pin a full snapshot of the same barrier, returned as
@@ -738,23 +792,26 @@ export class KeyedStateBackend implements KeyedStateStore {
    */
   snapshotSync(checkpointId: number, requested: SnapshotKind = 'full', withBase = false): KeyedStateSnapshot {
     this.checkUsable();
-    const seq = ++this.seq;
+    // An unpinned barrier still being captured must be queued in full before anything of this one.
+    for (const b of this.barriers.values()) if (!b.pinned) this.finishCapture(b);
     const log = this.deltaLog;
     const kind: SnapshotKind = requested === 'delta' && log !== undefined && !log.overflowed ? 'delta' : 'full';
     if (log !== undefined) this.deltaLog = this.newDeltaLog();
+    if (kind === 'delta') log!.sealed = true;
+    const pinned = kind === 'full' || withBase;
     const barrier: BarrierCapture = {
-      seq,
+      pinned,
+      seq: pinned ? ++this.seq : 0,
       generation: this.generation,
       entries: this.dirty,
       captured: new CapturedWrites(),
+      capturedEntries: [],
       log: kind === 'delta' ? log : undefined,
     };
     this.generation++;
     this.dirty = [];
     this.dirtyCount = 0;
-    if (barrier.entries.length > 0) {
-      this.barriers.set(barrier.generation, barrier);
-    }
+    this.barriers.set(barrier.generation, barrier);
     const header: SnapshotHeader = {
       maxParallelism: this.options.maxParallelism,
       keyGroups: this.range,
@@ -762,13 +819,16 @@ export class KeyedStateBackend implements KeyedStateStore {
       snapshotTime: this.clock(),
       states: this.registry.table(),
     };
-    const iterator = this.enqueue(async () => {
-      if (barrier.entries.length > 0) await this.writeBarrier(barrier);
-      this.landed(seq);
-      // Synchronously after the batch landed, before any later queued write can run. A delta
-      // needs no store snapshot: its log is complete once the barrier's batch is recorded.
-      return kind === 'full' || withBase ? this.store.iterate({}) : undefined;
-    });
+    // A delta needs no store snapshot: its log is complete once the barrier's writes are
+    // captured, whether or not they have reached the store.
+    const iterator: Promise<KvIterator | undefined> = pinned
+      ? this.enqueue(async () => {
+          await this.writePinnedBarrier(barrier);
+          this.landed(barrier.seq);
+          // Synchronously after the batch landed, before any later queued write can run.
+          return this.store.iterate({});
+        })
+      : this.captureBarrier(barrier);
     iterator.catch(() => undefined); // reported by writeTo
     let used = false;
     const expired = expiredEntryFilter(header.states, header.snapshotTime);
@@ -805,8 +865,8 @@ export class KeyedStateBackend implements KeyedStateStore {
         if (used) throw new Error(`snapshot of checkpoint ${checkpointId} was already written or discarded`);
         used = true;
         if (this.closed) throw new Error('the state backend is closed');
-        const it = await iterator;
         if (kind === 'delta') {
+          await iterator;
           const batches = log!.batches;
           let next = 0;
           const info = await writeSnapshotFile(
@@ -818,7 +878,7 @@ export class KeyedStateBackend implements KeyedStateStore {
           );
           return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
         }
-        return writeFull(file, it!);
+        return writeFull(file, (await iterator)!);
       },
       discard: async (): Promise<void> => {
         await base?.discard();
@@ -829,23 +889,51 @@ export class KeyedStateBackend implements KeyedStateStore {
     };
   }
 
-  /** Captures what is left of a barrier's entries and writes it, one slice at a time. Runs in the queue. */
-  private async writeBarrier(barrier: BarrierCapture): Promise<void> {
+  /**
+   * Captures what is left of an unpinned barrier's entries and queues their writes, one slice at
+   * a time (the event loop runs between slices; what processing captures meanwhile, copy on write,
+   * joins the next one).
+   */
+  private async captureBarrier(barrier: BarrierCapture): Promise<undefined> {
     let n = 0;
     for (const entry of barrier.entries) {
-      if (entry.dirty && entry.dirtyGen === barrier.generation) {
-        this.capture(entry, barrier.captured);
-        entry.pendingSeq = barrier.seq;
-      }
-      if (++n % BARRIER_SLICE === 0 && barrier.captured.length > 0) {
-        const slice = barrier.captured;
-        barrier.captured = new CapturedWrites();
-        // Awaiting lets processing run; what it captures for this barrier lands in the next slice.
-        await this.writeCaptured(slice, barrier.log);
+      if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureForBarrier(entry);
+      if (++n % this.barrierSlice === 0) {
+        this.flushBarrier(barrier);
+        await yieldToEventLoop();
       }
     }
     this.barriers.delete(barrier.generation);
-    if (barrier.captured.length > 0) await this.writeCaptured(barrier.captured, barrier.log);
+    this.flushBarrier(barrier);
+    return undefined;
+  }
+
+  /** Captures and queues the rest of an unpinned barrier at once (its loop then finds nothing left). */
+  private finishCapture(barrier: BarrierCapture): void {
+    for (const entry of barrier.entries) if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureForBarrier(entry);
+    this.barriers.delete(barrier.generation);
+    this.flushBarrier(barrier);
+  }
+
+  /** Captures what is left of a pinned barrier's entries and writes it, one slice at a time. Runs in the queue. */
+  private async writePinnedBarrier(barrier: BarrierCapture): Promise<void> {
+    const write = (captured: CapturedWrites): Promise<void> => {
+      const ops = materialize(captured);
+      barrier.log?.record(ops);
+      return this.writeNow(ops);
+    };
+    let n = 0;
+    for (const entry of barrier.entries) {
+      if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureForBarrier(entry);
+      if (++n % this.barrierSlice === 0 && barrier.captured.length > 0) {
+        const slice = barrier.captured;
+        barrier.captured = new CapturedWrites();
+        // Awaiting lets processing run; what it captures for this barrier lands in the next slice.
+        await write(slice);
+      }
+    }
+    this.barriers.delete(barrier.generation);
+    if (barrier.captured.length > 0) await write(barrier.captured);
   }
 
   /**
@@ -876,8 +964,9 @@ export class KeyedStateBackend implements KeyedStateStore {
     let idMap = new Map<number, Buffer>();
     let ops: KvWriteOp[] = [];
     let opBytes = 0;
+    let writing: Promise<void> = Promise.resolve();
     const { start, end } = this.range;
-    await readSnapshotFile(
+    const reading = readSnapshotFile(
       ref.file,
       ref.sha256,
       (header) => {
@@ -902,12 +991,23 @@ export class KeyedStateBackend implements KeyedStateStore {
           opBytes += stored.length + value.length;
         }
         if (opBytes >= RESTORE_BATCH_BYTES) {
-          await this.writeNow(ops);
+          const batch = ops;
           ops = [];
           opBytes = 0;
+          // One batch in flight: the file is read and parsed while the store writes the last one.
+          await writing;
+          writing = this.writeNow(batch);
+          writing.catch(() => undefined); // awaited before the next batch or at the end
         }
       },
     );
+    try {
+      await reading;
+    } finally {
+      // Before the caller undoes a failed restore, the batch in flight must have landed.
+      await writing.catch(() => undefined);
+    }
+    await writing;
     // Written only after the file verified completely; earlier batches are undone by the caller.
     if (ops.length > 0) await this.writeNow(ops);
   }

@@ -246,7 +246,9 @@ export async function writeSnapshotFile(
 /**
  * Reads a snapshot file: `onHeader` sees the header first and may return `false` to stop reading
  * (the file is then not verified further); `onBatch` receives the records in order, in batches,
- * and is awaited before more of the file is read. After the last record the trailer's record count,
+ * and is awaited before more of the file is read. Keys and values are views into a read buffer of
+ * up to a few MiB: a caller that keeps one beyond its batch should copy it, or it keeps the whole
+ * buffer alive. After the last record the trailer's record count,
  * the end magic and the whole file's SHA-256 are checked.
  * @throws SnapshotFileError when the file is missing or fails a check (after `onBatch` may
  *   already have seen some records: the caller undoes their effect).
@@ -304,8 +306,8 @@ export async function readSnapshotFile(
           }
           const v = readVarint(pending, k.end + k.value);
           if (pending.length < v.end + v.value) break;
-          // Copy: `pending` is a large shared buffer that must not be kept alive by stored keys.
-          batch.push([Buffer.from(pending.subarray(k.end, k.end + k.value)), Buffer.from(pending.subarray(v.end, v.end + v.value))]);
+          // Views, not copies (see the contract above): restore hands them straight to the store.
+          batch.push([pending.subarray(k.end, k.end + k.value), pending.subarray(v.end, v.end + v.value)]);
           at = v.end + v.value;
         } catch (err) {
           if (err instanceof Incomplete) break;
