@@ -285,6 +285,12 @@ export class MapSlot {
   private readonly live = new Map<CacheKey, MapCell>();
   /** Removed entries whose delete has not been captured: cache key → user key bytes. */
   readonly removed = new Map<CacheKey, Buffer>();
+  /**
+   * The cells made dirty since the last capture, so that a capture visits only those, not the
+   * whole map. A cell that stopped being dirty without a capture (removed, or replaced by a new
+   * cell) stays in the list and is skipped.
+   */
+  private dirtyCells: MapCell[] = [];
   size = 0;
   dirty = false;
 
@@ -308,6 +314,17 @@ export class MapSlot {
     return this.live;
   }
 
+  /** Marks a live cell of this map, and the map, as changed since the last capture. */
+  touch(cell: MapCell): void {
+    if (!cell.dirty) {
+      cell.dirty = true;
+      // Without barriers a hot key is captured only when evicted: drop dead cells as the list grows.
+      if (this.dirtyCells.length >= 32 && this.dirtyCells.length > 2 * this.live.size) this.dirtyCells = this.dirtyCells.filter((c) => c.dirty);
+      this.dirtyCells.push(cell);
+    }
+    this.dirty = true;
+  }
+
   /** Captures pending puts and deletes. @returns the size change (removals are forgotten). */
   capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): number {
     let delta = 0;
@@ -317,8 +334,9 @@ export class MapSlot {
     }
     this.removed.clear();
     this.size += delta;
-    // A dirty slot has been accessed, so `stored` is already decoded into `live`.
-    for (const cell of this.live.values()) {
+    const dirty = this.dirtyCells;
+    this.dirtyCells = [];
+    for (const cell of dirty) {
       if (!cell.dirty) continue;
       if (cell.bytes !== undefined)
         out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Encoded, cell.bytes, cell.writeTime);

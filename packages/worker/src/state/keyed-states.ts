@@ -285,6 +285,8 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
   /** Removes a cell, remembering its key for a delete. @returns the size change. */
   private static drop(slot: MapSlot, cacheKey: CacheKey, cell: MapCell): number {
     slot.cells().delete(cacheKey);
+    // Its delete is what gets captured, not its value.
+    cell.dirty = false;
     let delta = -cell.size;
     if (!slot.removed.has(cacheKey)) {
       slot.removed.set(cacheKey, cell.userKeyBytes);
@@ -306,8 +308,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     if (this.state.refreshOnRead) {
       cell.bytes = restamp(cell.bytes, cell.value, now);
       cell.writeTime = now;
-      cell.dirty = true;
-      slot.dirty = true;
+      slot.touch(cell);
       this.host.changed(entry, 0);
     }
     return cell;
@@ -348,9 +349,8 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
       existing.bytes = prepared.bytes;
       existing.writeTime = time;
       existing.size = size;
-      existing.dirty = true;
+      slot!.touch(existing);
       slot!.size += delta;
-      slot!.dirty = true;
       this.host.changed(entry, delta);
       return;
     }
@@ -370,9 +370,13 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
   ): number {
     const cells = slot.cells();
     const size = prepared.size + userKeyBytes.length;
-    const cell = new MapCell(key, userKeyBytes, value, prepared.bytes, time, size, true);
-    let delta = size - (cells.get(cacheKey)?.size ?? 0);
+    const cell = new MapCell(key, userKeyBytes, value, prepared.bytes, time, size, false);
+    const replaced = cells.get(cacheKey);
+    let delta = size - (replaced?.size ?? 0);
+    // The new cell's value is what gets captured.
+    if (replaced !== undefined) replaced.dirty = false;
     cells.set(cacheKey, cell);
+    slot.touch(cell);
     const removed = slot.removed.get(cacheKey);
     if (removed !== undefined) {
       slot.removed.delete(cacheKey);
