@@ -28,6 +28,8 @@ export const enum Tag {
 }
 
 const MAX_DEPTH = 64;
+/** Up to this many bytes, {@link ValueWriter.copy} copies in JavaScript. */
+const SMALL_COPY = 64;
 
 /** Appends encoded values to a growable byte buffer. Reuse one writer; call {@link reset} between buffers. */
 export class ValueWriter {
@@ -48,7 +50,12 @@ export class ValueWriter {
 
   /** A copy of the bytes written so far (safe to hand to gRPC while this writer is reused). */
   copy(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    const n = this.pos;
+    const out = Buffer.allocUnsafe(n);
+    // State keys and values are mostly a few dozen bytes: a loop beats a native copy call.
+    if (n <= SMALL_COPY) for (let i = 0; i < n; i++) out[i] = this.buf[i]!;
+    else this.buf.copy(out, 0, 0, n);
+    return out;
   }
 
   private ensure(n: number): void {

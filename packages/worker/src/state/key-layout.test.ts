@@ -93,6 +93,14 @@ test('stored keys start with the key group (u16 BE) and the state id', () => {
   assert.equal(r.readValue(), 7);
   assert.deepEqual(encodeStateId(5), Buffer.from([5]));
   assert.throws(() => encodeStateId(-1), RangeError);
+  // Parts of every length around the copy threshold are laid out byte for byte.
+  for (const n of [0, 1, 63, 64, 65, 300]) {
+    const k = Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + 1) & 0xff));
+    const u = Buffer.from(Array.from({ length: n }, (_, i) => (i * 13 + 5) & 0xff));
+    const id = encodeStateId(200);
+    assert.deepEqual(storedKey(0xfffe, id, k, u), Buffer.concat([Buffer.from([0xff, 0xfe]), id, k, u]), `parts of ${n} bytes`);
+    assert.deepEqual(storedKey(7, id, k), Buffer.concat([Buffer.from([0, 7]), id, k]), `no user key, ${n} bytes`);
+  }
 });
 
 test('prefixEnd bounds exactly the keys with a prefix', () => {
