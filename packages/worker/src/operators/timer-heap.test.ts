@@ -5,7 +5,7 @@ import type { CacheKey } from '../state/key-layout.js';
 import { TimerHeap, type Timer } from './timer-heap.js';
 
 function timer(time: number, seq: number, key: unknown = 'k', namespace?: readonly [number, number]): Timer {
-  return { time, key, namespace, cacheKey: key as CacheKey, seq };
+  return { time, key, namespace, cacheKey: key as CacheKey, stored: `${time}`, seq };
 }
 
 function drain(h: TimerHeap): Timer[] {

@@ -6,7 +6,7 @@ import type { Timer } from './timer-heap.js';
 import { TimerIndex } from './timer-index.js';
 
 function timer(time: number, cacheKey: CacheKey, namespace: readonly [number, number] | undefined, seq: number): Timer {
-  return { time, key: cacheKey, cacheKey, namespace, seq };
+  return { time, key: cacheKey, cacheKey, namespace, stored: `${time}`, seq };
 }
 
 test('a timer is found by time, key and namespace, and only by them', () => {

@@ -18,8 +18,13 @@ export const enum TimerDomain {
   ProcessingTime = 1,
 }
 
-/** The stored timer: `[domain, time]` or `[domain, time, windowStart, windowEnd]`. */
-type StoredTimer = readonly number[];
+/**
+ * The stored timer, a user key of the timers' MapState: `domain:time` or
+ * `domain:time:windowStart:windowEnd`, numbers in JavaScript's shortest round-trip form. A string,
+ * so that the map identifies it without encoding it: a window writes and removes its timer once.
+ * Checkpoints of earlier versions hold `[domain, time, windowStart?, windowEnd?]` arrays instead.
+ */
+type StoredTimer = string | readonly number[];
 
 /** Name of the timers' state (reserved: user state names may not start with `_timers`). */
 export const TIMER_STATE = '_timers';
@@ -31,8 +36,22 @@ export const TIMER_STATE = '_timers';
  */
 const FIRE_BATCH = 1024;
 
-function stored(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): StoredTimer {
-  return ns === undefined ? [domain, time] : [domain, time, ns[0], ns[1]];
+/** The stored form of a timer (see {@link StoredTimer}). */
+export function storedTimer(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): string {
+  return ns === undefined ? `${domain}:${time}` : `${domain}:${time}:${ns[0]}:${ns[1]}`;
+}
+
+/**
+ * A stored timer's domain, time and namespace; also the array form (`[domain, time, start?, end?]`)
+ * that checkpoints written before the string form hold. @throws RangeError for anything else.
+ */
+export function parseStoredTimer(t: unknown): { domain: TimerDomain; time: number; ns: readonly [number, number] | undefined } {
+  const parts = typeof t === 'string' ? t.split(':').map(Number) : Array.isArray(t) ? (t as unknown[]) : undefined;
+  if (parts === undefined || (parts.length !== 2 && parts.length !== 4) || !parts.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    throw new RangeError(`not a stored timer: ${JSON.stringify(t)}`);
+  const [d, time, start, end] = parts as number[];
+  const domain = d === TimerDomain.ProcessingTime ? TimerDomain.ProcessingTime : TimerDomain.EventTime;
+  return { domain, time: time!, ns: start === undefined ? undefined : [start, end!] };
 }
 
 /** Called for each due timer with its key set as the backend's current key. */
@@ -53,21 +72,27 @@ export class InternalTimerService {
   async restore(): Promise<void> {
     const pairs = await this.backend.scanMapKeys(new MapStateDescriptor<unknown, unknown>(TIMER_STATE));
     for (const [key, userKey] of pairs) {
-      const t = userKey as StoredTimer;
-      const domain = t[0] === TimerDomain.ProcessingTime ? TimerDomain.ProcessingTime : TimerDomain.EventTime;
-      const ns = t.length >= 4 ? ([t[2]!, t[3]!] as const) : undefined;
-      this.index(domain, t[1]!, key, ns);
+      const { domain, time, ns } = parseStoredTimer(userKey);
+      // Kept as read, so that firing or deleting the timer removes exactly the stored entry.
+      this.index(domain, time, key, ns, userKey as StoredTimer);
     }
   }
 
-  private index(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): boolean {
+  /** Indexes a timer unless one of the same key, namespace and time exists. @returns the new timer. */
+  private index(
+    domain: TimerDomain,
+    time: number,
+    key: unknown,
+    ns: readonly [number, number] | undefined,
+    storedAs?: StoredTimer,
+  ): Timer | undefined {
     const index = this.live[domain];
     const cacheKey = cacheKeyOf(key);
-    if (index.find(time, cacheKey, ns) !== undefined) return false;
-    const timer: Timer = { time, key, cacheKey, namespace: ns, seq: this.seq++ };
+    if (index.find(time, cacheKey, ns) !== undefined) return undefined;
+    const timer: Timer = { time, key, cacheKey, namespace: ns, stored: storedAs ?? storedTimer(domain, time, ns), seq: this.seq++ };
     index.add(timer);
     this.heaps[domain].push(timer);
-    return true;
+    return timer;
   }
 
   /**
@@ -77,13 +102,15 @@ export class InternalTimerService {
    */
   register(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
     if (typeof time !== 'number' || !Number.isFinite(time)) throw new RangeError(`a timer needs a finite time in ms, got ${String(time)}`);
-    if (this.index(domain, time, this.backend.getCurrentKey(), ns)) this.state.put(stored(domain, time, ns), 1);
+    const timer = this.index(domain, time, this.backend.getCurrentKey(), ns);
+    if (timer !== undefined) this.state.put(timer.stored, 1);
   }
 
   /** Deletes a timer of the current key; nothing happens when there is none. */
   delete(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
-    if (this.live[domain].remove(time, cacheKeyOf(this.backend.getCurrentKey()), ns) === undefined) return;
-    this.state.remove(stored(domain, time, ns));
+    const removed = this.live[domain].remove(time, cacheKeyOf(this.backend.getCurrentKey()), ns);
+    if (removed === undefined) return;
+    this.state.remove(removed.stored);
     // The heap entry stays and is skipped when it comes up: deletion is O(1).
   }
 
@@ -133,7 +160,7 @@ export class InternalTimerService {
         const t = due[i]!;
         if (!index.removeTimer(t)) continue; // deleted by an earlier callback of this batch
         this.backend.setCurrentKey(t.key);
-        this.state.remove(stored(domain, t.time, t.namespace));
+        this.state.remove(t.stored);
         const r = fire(t, domain);
         if (r !== undefined) await r;
         const next = due[i + 1];
