@@ -55,16 +55,26 @@ export class TimerIndex {
 
   /** Removes the live timer with these coordinates. @returns it, undefined when there was none. */
   remove(time: number, cacheKey: CacheKey, ns: readonly [number, number] | undefined): Timer | undefined {
+    return this.take(time, cacheKey, (t) => sameNamespace(t.namespace, ns));
+  }
+
+  /** Removes `t` when it is the live timer of its coordinates. @returns whether it was. */
+  removeTimer(t: Timer): boolean {
+    return this.take(t.time, t.cacheKey, (live) => live === t) !== undefined;
+  }
+
+  /** Removes the timer of `time` and `cacheKey` that `matches`, in one probe. */
+  private take(time: number, cacheKey: CacheKey, matches: (t: Timer) => boolean): Timer | undefined {
     const keys = this.byTime.get(time);
     const cell = keys?.get(cacheKey);
     if (keys === undefined || cell === undefined) return undefined;
     let removed: Timer | undefined;
     if (!Array.isArray(cell)) {
-      if (!sameNamespace(cell.namespace, ns)) return undefined;
+      if (!matches(cell)) return undefined;
       removed = cell;
       keys.delete(cacheKey);
     } else {
-      const i = cell.findIndex((t) => sameNamespace(t.namespace, ns));
+      const i = cell.findIndex(matches);
       if (i < 0) return undefined;
       removed = cell[i]!;
       cell.splice(i, 1);
@@ -73,12 +83,5 @@ export class TimerIndex {
     if (keys.size === 0) this.byTime.delete(time);
     this.count--;
     return removed;
-  }
-
-  /** Removes `t` when it is the live timer of its coordinates. @returns whether it was. */
-  removeTimer(t: Timer): boolean {
-    if (!this.isLive(t)) return false;
-    this.remove(t.time, t.cacheKey, t.namespace);
-    return true;
   }
 }

@@ -8,7 +8,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MapStateDescriptor, type MapState } from '@eddy/api';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import { cacheKeyOf } from '../state/key-layout.js';
+import { cacheKeyOf, type CacheKey } from '../state/key-layout.js';
 import { TimerHeap, type Timer } from './timer-heap.js';
 import { TimerIndex } from './timer-index.js';
 
@@ -74,7 +74,7 @@ export class InternalTimerService {
     for (const [key, userKey] of pairs) {
       const { domain, time, ns } = parseStoredTimer(userKey);
       // Kept as read, so that firing or deleting the timer removes exactly the stored entry.
-      this.index(domain, time, key, ns, userKey as StoredTimer);
+      this.index(domain, time, key, cacheKeyOf(key), ns, userKey as StoredTimer);
     }
   }
 
@@ -83,11 +83,11 @@ export class InternalTimerService {
     domain: TimerDomain,
     time: number,
     key: unknown,
+    cacheKey: CacheKey,
     ns: readonly [number, number] | undefined,
     storedAs?: StoredTimer,
   ): Timer | undefined {
     const index = this.live[domain];
-    const cacheKey = cacheKeyOf(key);
     if (index.find(time, cacheKey, ns) !== undefined) return undefined;
     const timer: Timer = { time, key, cacheKey, namespace: ns, stored: storedAs ?? storedTimer(domain, time, ns), seq: this.seq++ };
     index.add(timer);
@@ -102,13 +102,13 @@ export class InternalTimerService {
    */
   register(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
     if (typeof time !== 'number' || !Number.isFinite(time)) throw new RangeError(`a timer needs a finite time in ms, got ${String(time)}`);
-    const timer = this.index(domain, time, this.backend.getCurrentKey(), ns);
+    const timer = this.index(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns);
     if (timer !== undefined) this.state.put(timer.stored, 1);
   }
 
   /** Deletes a timer of the current key; nothing happens when there is none. */
   delete(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
-    const removed = this.live[domain].remove(time, cacheKeyOf(this.backend.getCurrentKey()), ns);
+    const removed = this.live[domain].remove(time, this.backend.getCurrentCacheKey(), ns);
     if (removed === undefined) return;
     this.state.remove(removed.stored);
     // The heap entry stays and is skipped when it comes up: deletion is O(1).

@@ -249,7 +249,8 @@ export class MapCell {
   bytes: Buffer | undefined;
   writeTime: number;
   size: number;
-  dirty: boolean;
+  /** Changed since the last capture; set through {@link MapSlot.touch}, which lists the cell. */
+  dirty = false;
 
   constructor(
     readonly userKey: unknown,
@@ -258,13 +259,11 @@ export class MapCell {
     bytes: Buffer | undefined,
     writeTime: number,
     size: number,
-    dirty: boolean,
   ) {
     this.value = value;
     this.bytes = bytes;
     this.writeTime = writeTime;
     this.size = size;
-    this.dirty = dirty;
   }
 
   /** The value, decoded on first use. @throws RangeError on corrupt bytes. */
@@ -306,7 +305,7 @@ export class MapSlot {
     if (this.stored !== undefined) {
       for (const [k, v] of this.stored) {
         const userKey = new ValueReader(k).readValue();
-        const cell = new MapCell(userKey, k, UNDECODED, v, singleWriteTime(v), SLOT_OVERHEAD + k.length + v.length, false);
+        const cell = new MapCell(userKey, k, UNDECODED, v, singleWriteTime(v), SLOT_OVERHEAD + k.length + v.length);
         this.live.set(cacheKeyOf(userKey), cell);
       }
       this.stored = undefined;

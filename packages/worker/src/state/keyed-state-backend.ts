@@ -304,6 +304,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   private cachedBytes = 0;
   private current: KeyEntry | undefined;
   private currentKey: unknown;
+  private currentCacheKey: CacheKey;
   private hasCurrentKey = false;
   /** Incremented per prefetch call; entries of the latest two are protected from eviction. */
   private epoch = 0;
@@ -393,6 +394,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     this.currentKey = key;
     this.hasCurrentKey = true;
     const cacheKey = cacheKeyOf(key);
+    this.currentCacheKey = cacheKey;
     const entry = this.cache.get(cacheKey) ?? this.reinstate(cacheKey);
     if (entry !== undefined) entry.referenced = true;
     this.current = entry;
@@ -401,6 +403,11 @@ export class KeyedStateBackend implements KeyedStateStore {
   /** The key set by {@link setCurrentKey}, `undefined` before. */
   getCurrentKey(): unknown {
     return this.currentKey;
+  }
+
+  /** `cacheKeyOf` of the current key (computed once, by {@link setCurrentKey}); `undefined` before. */
+  getCurrentCacheKey(): CacheKey {
+    return this.currentCacheKey;
   }
 
   /**
@@ -440,6 +447,11 @@ export class KeyedStateBackend implements KeyedStateStore {
     const barrier = this.barriers.get(entry.dirtyGen);
     // Invariant: a dirty entry of a closed generation has its barrier pending.
     if (barrier === undefined) throw new Error(`internal: no pending barrier for generation ${entry.dirtyGen}`);
+    this.captureInto(barrier, entry);
+  }
+
+  /** Captures an entry dirty in `barrier`'s generation into its writes. */
+  private captureInto(barrier: BarrierCapture, entry: KeyEntry): void {
     this.capture(entry, barrier.captured);
     if (barrier.pinned) entry.pendingSeq = barrier.seq;
     else {
@@ -897,7 +909,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   private async captureBarrier(barrier: BarrierCapture): Promise<undefined> {
     let n = 0;
     for (const entry of barrier.entries) {
-      if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureForBarrier(entry);
+      if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
       if (++n % this.barrierSlice === 0) {
         this.flushBarrier(barrier);
         await yieldToEventLoop();
@@ -910,7 +922,7 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /** Captures and queues the rest of an unpinned barrier at once (its loop then finds nothing left). */
   private finishCapture(barrier: BarrierCapture): void {
-    for (const entry of barrier.entries) if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureForBarrier(entry);
+    for (const entry of barrier.entries) if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
     this.barriers.delete(barrier.generation);
     this.flushBarrier(barrier);
   }
@@ -924,7 +936,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     };
     let n = 0;
     for (const entry of barrier.entries) {
-      if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureForBarrier(entry);
+      if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
       if (++n % this.barrierSlice === 0 && barrier.captured.length > 0) {
         const slice = barrier.captured;
         barrier.captured = new CapturedWrites();

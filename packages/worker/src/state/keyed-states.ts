@@ -339,7 +339,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     const existing = slot?.cells().get(cacheKey);
     const time = writeTime(this.host, this.state);
     const prepared = prepare(value, time);
-    if (existing !== undefined && (typeof key !== 'object' || key === null)) {
+    if (slot !== undefined && existing !== undefined && (typeof key !== 'object' || key === null)) {
       // Updating an entry (a window's accumulator, on every record) changes its cell in place:
       // no new cell, no re-encoded user key. A capture holds the cell's old value and bytes, not
       // the cell. Object keys take the general path, so the cell keeps the caller's latest key.
@@ -349,8 +349,8 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
       existing.bytes = prepared.bytes;
       existing.writeTime = time;
       existing.size = size;
-      slot!.touch(existing);
-      slot!.size += delta;
+      slot.touch(existing);
+      slot.size += delta;
       this.host.changed(entry, delta);
       return;
     }
@@ -370,7 +370,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
   ): number {
     const cells = slot.cells();
     const size = prepared.size + userKeyBytes.length;
-    const cell = new MapCell(key, userKeyBytes, value, prepared.bytes, time, size, false);
+    const cell = new MapCell(key, userKeyBytes, value, prepared.bytes, time, size);
     const replaced = cells.get(cacheKey);
     let delta = size - (replaced?.size ?? 0);
     // The new cell's value is what gets captured.
