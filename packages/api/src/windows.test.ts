@@ -28,7 +28,7 @@ const noClock: WindowAssignerContext = {
 };
 
 /** Windows as `[start, end]` pairs, for exact comparisons. */
-function spans(windows: TimeWindow[]): Array<[number, number]> {
+function spans(windows: readonly TimeWindow[]): Array<[number, number]> {
   return windows.map((w) => {
     assert.ok(w instanceof TimeWindow);
     return [w.start, w.end];

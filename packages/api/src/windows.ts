@@ -53,7 +53,7 @@ export interface WindowAssignerContext {
 /** Assigns each record to zero or more windows. */
 export abstract class WindowAssigner<T = unknown> {
   /** Windows of a record with `timestamp` (event time) or at the current processing time. */
-  abstract assignWindows(element: T, timestamp: number, ctx: WindowAssignerContext): TimeWindow[];
+  abstract assignWindows(element: T, timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[];
   /** The trigger used when the job sets none. */
   abstract defaultTrigger(): Trigger<T>;
   /** Whether windows are in event time (records need timestamps). */
@@ -86,9 +86,14 @@ abstract class TumblingWindows<T> extends WindowAssigner<T> {
     checkOffset(offset, size, 'size');
   }
 
-  protected windowAt(timestamp: number): TimeWindow[] {
+  /** The last answer: consecutive records mostly fall into the same window. */
+  private last: readonly TimeWindow[] = Object.freeze([]);
+
+  protected windowAt(timestamp: number): readonly TimeWindow[] {
     const start = windowStartWithOffset(timestamp, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    const last = this.last[0];
+    if (last !== undefined && last.start === start) return this.last;
+    return (this.last = Object.freeze([new TimeWindow(start, start + this.size)]));
   }
 }
 
@@ -98,7 +103,7 @@ export class TumblingEventTimeWindows<T = unknown> extends TumblingWindows<T> {
   static of<T = unknown>(size: number, offset = 0): TumblingEventTimeWindows<T> {
     return new TumblingEventTimeWindows<T>(size, offset);
   }
-  assignWindows(_e: T, timestamp: number): TimeWindow[] {
+  assignWindows(_e: T, timestamp: number): readonly TimeWindow[] {
     return this.windowAt(timestamp);
   }
   defaultTrigger(): Trigger<T> {
@@ -114,7 +119,7 @@ export class TumblingProcessingTimeWindows<T = unknown> extends TumblingWindows<
   static of<T = unknown>(size: number, offset = 0): TumblingProcessingTimeWindows<T> {
     return new TumblingProcessingTimeWindows<T>(size, offset);
   }
-  assignWindows(_e: T, _timestamp: number, ctx: WindowAssignerContext): TimeWindow[] {
+  assignWindows(_e: T, _timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
     return this.windowAt(ctx.currentProcessingTime());
   }
   defaultTrigger(): Trigger<T> {

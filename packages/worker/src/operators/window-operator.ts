@@ -36,6 +36,7 @@ import {
   type WindowContext,
   type WindowSpec,
   type Trigger,
+  EventTimeTrigger,
 } from '@eddy/api';
 import { AbstractKeyedOperator, type KeyedStateOptions } from './keyed-operator.js';
 import { bindUserFunction, checkTag } from './stream-operator.js';
@@ -53,6 +54,11 @@ export class WindowOperator extends AbstractKeyedOperator {
   private readonly lateTagId: string | undefined;
   private readonly eventTime: boolean;
   private readonly merging: boolean;
+  /**
+   * The trigger is Flink's default EventTimeTrigger itself (not a subclass), on event-time windows that do not
+   * merge. Its decisions are then taken here without calling it per record: see processRecord.
+   */
+  private readonly plainEventTimeTrigger: boolean;
   private readonly kind: 'reduce' | 'aggregate' | 'process';
   private readonly reduceFn: ((a: unknown, b: unknown) => unknown) | undefined;
   private readonly aggregateFn: AggregateFunction<unknown, unknown, unknown> | undefined;
@@ -80,6 +86,7 @@ export class WindowOperator extends AbstractKeyedOperator {
     this.lateTagId = spec.lateDataTag?.id;
     this.eventTime = spec.assigner.isEventTime();
     this.merging = spec.assigner.isMerging();
+    this.plainEventTimeTrigger = this.eventTime && !this.merging && Object.getPrototypeOf(spec.trigger) === EventTimeTrigger.prototype;
     this.kind = spec.fn.kind;
     if (spec.fn.kind === 'reduce') this.reduceFn = spec.fn.reduce;
     if (spec.fn.kind === 'aggregate') this.aggregateFn = spec.fn.aggregate;
@@ -167,10 +174,20 @@ export class WindowOperator extends AbstractKeyedOperator {
       }
       skipped = false;
       const created = this.add(w, value);
+      if (this.plainEventTimeTrigger && !created) {
+        // EventTimeTrigger.onElement, less its timer: the window's first record registered the
+        // timer at maxTimestamp if the watermark was below it, and the watermark only rises. So
+        // while it is still below, that timer is pending (nothing deletes it before the cleanup,
+        // which comes later), and re-registering it would only find it deduplicated.
+        if (w.maxTimestamp() <= this.currentWatermark) this.emit(w);
+        continue;
+      }
       this.triggerCtx.window = w;
       this.handle(this.trigger.onElement(value, ts, w, this.triggerCtx), w);
       // The cleanup timer outlives every firing of its window, so one registration per window
       // suffices; a merged window's contents already exist, so merging assigners always register.
+      // Without lateness EventTimeTrigger has just registered that same timer, unless it fired.
+      if (this.plainEventTimeTrigger && this.cleanupTime(w) === w.maxTimestamp() && w.maxTimestamp() > this.currentWatermark) continue;
       if (created || this.merging) this.registerCleanupTimer(w);
     }
     if (skipped && this.eventTime && ts + this.lateness <= this.currentWatermark) {

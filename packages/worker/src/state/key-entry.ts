@@ -14,6 +14,7 @@
  */
 
 import { ValueReader } from '@eddy/common';
+import { CompactMap } from './compact-map.js';
 import { cacheKeyOf, encodeKey, storedKey, type CacheKey } from './key-layout.js';
 import type { KvWriteOp } from './rocksdb-store.js';
 import { decodeSingle, encodeList, encodeSingle, singleWriteTime, splitList } from './value-format.js';
@@ -281,9 +282,9 @@ export class MapSlot {
   readonly type = 'map' as const;
   /** Stored `[userKeyBytes, value]` pairs until first access. */
   private stored: Array<[Buffer, Buffer]> | undefined;
-  private readonly live = new Map<CacheKey, MapCell>();
+  private readonly live = new CompactMap<CacheKey, MapCell>();
   /** Removed entries whose delete has not been captured: cache key → user key bytes. */
-  readonly removed = new Map<CacheKey, Buffer>();
+  readonly removed = new CompactMap<CacheKey, Buffer>();
   /**
    * The cells made dirty since the last capture, so that a capture visits only those, not the
    * whole map. A cell that stopped being dirty without a capture (removed, or replaced by a new
@@ -301,7 +302,7 @@ export class MapSlot {
   }
 
   /** The entries, decoded on first access (user keys only; values stay encoded until read). */
-  cells(): Map<CacheKey, MapCell> {
+  cells(): CompactMap<CacheKey, MapCell> {
     if (this.stored !== undefined) {
       for (const [k, v] of this.stored) {
         const userKey = new ValueReader(k).readValue();
@@ -327,14 +328,15 @@ export class MapSlot {
   /** Captures pending puts and deletes. @returns the size change (removals are forgotten). */
   capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): number {
     let delta = 0;
-    for (const userKey of this.removed.values()) {
-      out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
-      delta -= SLOT_OVERHEAD + userKey.length;
+    if (this.removed.size > 0) {
+      for (const userKey of this.removed.valueList()) {
+        out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
+        delta -= SLOT_OVERHEAD + userKey.length;
+      }
+      this.removed.clear();
     }
-    this.removed.clear();
     this.size += delta;
     const dirty = this.dirtyCells;
-    this.dirtyCells = [];
     for (const cell of dirty) {
       if (!cell.dirty) continue;
       if (cell.bytes !== undefined)
@@ -343,6 +345,8 @@ export class MapSlot {
       cell.dirty = false;
       if (cell.value !== UNDECODED) cell.bytes = undefined;
     }
+    // Emptied in place (nothing above touches a cell): no new array per capture.
+    dirty.length = 0;
     this.dirty = false;
     return delta;
   }

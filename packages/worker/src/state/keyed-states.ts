@@ -414,11 +414,11 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     const slot = this.slot(entry);
     if (slot === undefined) return [];
     const cells = slot.cells();
-    if (this.state.ttlMs <= 0) return Array.from(cells.values());
+    if (this.state.ttlMs <= 0) return cells.valueList();
     const now = this.host.now();
     const out: MapCell[] = [];
     // Collect first: `live` may delete from the map being iterated.
-    for (const [cacheKey, cell] of Array.from(cells)) {
+    for (const [cacheKey, cell] of cells.entryList()) {
       const kept = this.live(entry, slot, cacheKey, cell, now);
       if (kept !== undefined) out.push(kept);
     }
@@ -444,7 +444,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     const cells = slot.cells();
     if (this.state.ttlMs <= 0) return cells.size === 0;
     const now = this.host.now();
-    for (const cell of cells.values()) if (!isExpired(cell.writeTime, this.state.ttlMs, now)) return false;
+    for (const cell of cells.valueList()) if (!isExpired(cell.writeTime, this.state.ttlMs, now)) return false;
     return true;
   }
 
@@ -453,7 +453,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     const slot = this.slot(entry);
     if (slot === undefined) return;
     let delta = 0;
-    for (const [cacheKey, cell] of Array.from(slot.cells())) delta += RocksMapState.drop(slot, cacheKey, cell);
+    for (const [cacheKey, cell] of slot.cells().entryList()) delta += RocksMapState.drop(slot, cacheKey, cell);
     this.host.changed(entry, delta);
   }
 }
