@@ -86,7 +86,10 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
     if (files.length > 0) await backend.restore(files.map((f) => ({ file: f.file, sha256: f.sha256 })));
     if (this.usesTimers()) {
       this.timers = new InternalTimerService(backend);
-      if (files.length > 0) await this.timers.restore();
+      if (files.length > 0) {
+        await this.timers.restore();
+        await this.restoreImpliedTimers(backend, this.timers);
+      }
     }
     const { start, end } = ctx.keyGroupRange;
     // The restored files are exactly this instance's chain (same key groups, no rescaling): the
@@ -139,6 +142,13 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   protected usesTimers(): boolean {
     return false;
   }
+
+  /**
+   * Rebuilds the timers this operator's restored state implies (see
+   * InternalTimerService.registerImplied), right after the stored timers were restored and before
+   * any state is loaded. None by default.
+   */
+  protected async restoreImpliedTimers(_backend: KeyedStateBackend, _timers: InternalTimerService): Promise<void> {}
 
   /** A timer fired; its key is current. Operators with timers override this. */
   protected onTimer(_timer: Timer, _domain: TimerDomain): void | Promise<void> {}

@@ -13,8 +13,11 @@ export interface Timer {
   readonly namespace: readonly [number, number] | undefined;
   /** The key as the state backend identifies it (equal keys, equal cache keys): the index's key. */
   readonly cacheKey: CacheKey;
-  /** The timer's user key in the timers' MapState, as written (see timer-service.ts). */
-  readonly stored: string | readonly number[];
+  /**
+   * The timer's user key in the timers' MapState, as written (see timer-service.ts); undefined for
+   * a timer that is not stored because its operator's other state implies it.
+   */
+  readonly stored: string | readonly number[] | undefined;
   readonly seq: number;
 }
 

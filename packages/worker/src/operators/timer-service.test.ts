@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { parseStoredTimer, storedTimer, TimerDomain } from './timer-service.js';
+import { MapStateDescriptor } from '@eddy/api';
+import { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import { InternalTimerService, parseStoredTimer, storedTimer, TIMER_STATE, TimerDomain } from './timer-service.js';
+
+const root = mkdtempSync(path.join(tmpdir(), 'eddy-timer-service-'));
+after(() => rmSync(root, { recursive: true, force: true }));
 
 // A fixed seed keeps every run identical; a failure prints the counterexample to turn into a case.
 fc.configureGlobal({ seed: 20261203 });
@@ -27,4 +35,48 @@ test('the array form of earlier checkpoints parses too; anything else is refused
   assert.deepEqual(parseStoredTimer([1, 7]), { domain: TimerDomain.ProcessingTime, time: 7, ns: undefined });
   for (const bad of ['', '0', '0:1:2', '0:x', 'a:b:c:d', [0], [0, 1, 2], ['0', 1], 5, null, { time: 1 }, '0:Infinity'])
     assert.throws(() => parseStoredTimer(bad), RangeError, JSON.stringify(bad));
+});
+
+test('implied timers fire in time order with stored ones, are deduplicated with them, and never reach state', async () => {
+  const backend = await KeyedStateBackend.open({ dir: path.join(root, 'implied'), maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, cacheBytes: 1 << 20 });
+  try {
+    const timers = new InternalTimerService(backend);
+    const stored = backend.getMapState(new MapStateDescriptor<string, 1>(TIMER_STATE));
+    await backend.prefetch(['a', 'b']);
+    backend.setCurrentKey('a');
+    timers.registerImplied(TimerDomain.EventTime, 1999, [1000, 2000]);
+    timers.register(TimerDomain.EventTime, 1999, [1000, 2000]); // the same timer: kept once, not stored
+    timers.register(TimerDomain.EventTime, 500, undefined);
+    assert.deepEqual(stored.keys(), ['0:500']);
+    backend.setCurrentKey('b');
+    timers.register(TimerDomain.EventTime, 2999, [2000, 3000]);
+    timers.registerImplied(TimerDomain.EventTime, 2999, [2000, 3000]); // already stored: kept once
+    timers.restoreImplied(TimerDomain.EventTime, 1500, 'b', [1000, 2000]);
+    timers.restoreImplied(TimerDomain.EventTime, 1500, 'b', [1000, 2000]);
+    assert.equal(timers.size, 4);
+    assert.equal(timers.has(TimerDomain.EventTime, 1500, 'b', [1000, 2000]), true);
+    assert.equal(timers.has(TimerDomain.EventTime, 1500, 'a', [1000, 2000]), false);
+    assert.deepEqual(stored.keys(), ['0:2999:2000:3000']);
+    assert.throws(() => timers.registerImplied(TimerDomain.EventTime, Number.NaN, undefined), RangeError);
+
+    const fired: string[] = [];
+    await timers.advance(TimerDomain.EventTime, 5000, (t) => {
+      fired.push(`${String(backend.getCurrentKey())}@${t.time}${t.stored === undefined ? ' implied' : ''}`);
+    });
+    assert.deepEqual(fired, ['a@500', 'b@1500 implied', 'a@1999 implied', 'b@2999']);
+    assert.equal(timers.size, 0);
+    for (const k of ['a', 'b']) {
+      backend.setCurrentKey(k);
+      assert.deepEqual(stored.keys(), [], `no timer of ${k} left in state`);
+    }
+
+    // Deleting an implied timer leaves state alone too.
+    backend.setCurrentKey('a');
+    timers.registerImplied(TimerDomain.ProcessingTime, 10, undefined);
+    timers.delete(TimerDomain.ProcessingTime, 10);
+    assert.equal(timers.size, 0);
+    assert.deepEqual(stored.keys(), []);
+  } finally {
+    await backend.close();
+  }
 });

@@ -36,6 +36,9 @@ export const TIMER_STATE = '_timers';
  */
 const FIRE_BATCH = 1024;
 
+/** Asks {@link InternalTimerService} to build a new timer's stored form. */
+const NEW: unique symbol = Symbol('new stored timer');
+
 /** The stored form of a timer (see {@link StoredTimer}). */
 export function storedTimer(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): string {
   return ns === undefined ? `${domain}:${time}` : `${domain}:${time}:${ns[0]}:${ns[1]}`;
@@ -78,18 +81,37 @@ export class InternalTimerService {
     }
   }
 
-  /** Indexes a timer unless one of the same key, namespace and time exists. @returns the new timer. */
+  /**
+   * Indexes an implied timer of `key` while restoring (after {@link restore}): one that the
+   * operator's own restored state implies, so it was never stored. Nothing happens when a timer
+   * of the same key, namespace and time was restored.
+   */
+  restoreImplied(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): void {
+    this.index(domain, time, key, cacheKeyOf(key), ns, undefined);
+  }
+
+  /** Whether `key` has a timer of this domain, time and namespace. */
+  has(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): boolean {
+    return this.live[domain].find(time, cacheKeyOf(key), ns) !== undefined;
+  }
+
+  /**
+   * Indexes a timer unless one of the same key, namespace and time exists. `stored` is the timer's
+   * stored form as read, {@link NEW} to build it, undefined for an implied timer. @returns the new timer.
+   */
   private index(
     domain: TimerDomain,
     time: number,
     key: unknown,
     cacheKey: CacheKey,
     ns: readonly [number, number] | undefined,
-    storedAs?: StoredTimer,
+    stored: StoredTimer | typeof NEW | undefined,
   ): Timer | undefined {
     const index = this.live[domain];
     if (index.find(time, cacheKey, ns) !== undefined) return undefined;
-    const timer: Timer = { time, key, cacheKey, namespace: ns, stored: storedAs ?? storedTimer(domain, time, ns), seq: this.seq++ };
+    // The stored form is built only for a timer that is new.
+    const storedAs = stored === NEW ? storedTimer(domain, time, ns) : stored;
+    const timer: Timer = { time, key, cacheKey, namespace: ns, stored: storedAs, seq: this.seq++ };
     index.add(timer);
     this.heaps[domain].push(timer);
     return timer;
@@ -102,15 +124,26 @@ export class InternalTimerService {
    */
   register(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
     if (typeof time !== 'number' || !Number.isFinite(time)) throw new RangeError(`a timer needs a finite time in ms, got ${String(time)}`);
-    const timer = this.index(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns);
-    if (timer !== undefined) this.state.put(timer.stored, 1);
+    const timer = this.index(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns, NEW);
+    if (timer?.stored !== undefined) this.state.put(timer.stored, 1);
+  }
+
+  /**
+   * Registers an implied timer of the current key: kept in memory only, not in state, because the
+   * caller's own keyed state implies it. The caller rebuilds it on restore
+   * ({@link restoreImplied}). Deduplicated with stored timers like any other.
+   * @throws RangeError for a time that is not a finite number.
+   */
+  registerImplied(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): void {
+    if (typeof time !== 'number' || !Number.isFinite(time)) throw new RangeError(`a timer needs a finite time in ms, got ${String(time)}`);
+    this.index(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns, undefined);
   }
 
   /** Deletes a timer of the current key; nothing happens when there is none. */
   delete(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
     const removed = this.live[domain].remove(time, this.backend.getCurrentCacheKey(), ns);
     if (removed === undefined) return;
-    this.state.remove(removed.stored);
+    if (removed.stored !== undefined) this.state.remove(removed.stored);
     // The heap entry stays and is skipped when it comes up: deletion is O(1).
   }
 
@@ -160,7 +193,7 @@ export class InternalTimerService {
         const t = due[i]!;
         if (!index.removeTimer(t)) continue; // deleted by an earlier callback of this batch
         this.backend.setCurrentKey(t.key);
-        this.state.remove(t.stored);
+        if (t.stored !== undefined) this.state.remove(t.stored);
         const r = fire(t, domain);
         if (r !== undefined) await r;
         const next = due[i + 1];

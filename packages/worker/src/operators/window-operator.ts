@@ -37,11 +37,14 @@ import {
   type WindowSpec,
   type Trigger,
   EventTimeTrigger,
+  SlidingEventTimeWindows,
+  TumblingEventTimeWindows,
 } from '@eddy/api';
+import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { AbstractKeyedOperator, type KeyedStateOptions } from './keyed-operator.js';
 import { bindUserFunction, checkTag } from './stream-operator.js';
 import type { Timer } from './timer-heap.js';
-import { TimerDomain } from './timer-service.js';
+import { TimerDomain, type InternalTimerService } from './timer-service.js';
 
 type ProcessFn = (key: unknown, ctx: WindowContext, elements: unknown[], out: Collector<unknown>) => void;
 /** How a window is named in state: its start (fixed-size windows) or `[start, end]`. */
@@ -59,6 +62,15 @@ export class WindowOperator extends AbstractKeyedOperator {
    * merge. Its decisions are then taken here without calling it per record: see processRecord.
    */
   private readonly plainEventTimeTrigger: boolean;
+  /** The window size of fixed-size event-time assigners (tumbling, sliding): a window's end from its start. */
+  private readonly fixedSize: number | undefined;
+  /**
+   * A window's one timer (EventTimeTrigger's at maxTimestamp, which is also the cleanup time
+   * without lateness) is implied by the window's contents: indexed in memory, never stored, and
+   * rebuilt from the contents on restore. This spares two state writes per window and key, and
+   * their share of every checkpoint.
+   */
+  private readonly impliedTimers: boolean;
   private readonly kind: 'reduce' | 'aggregate' | 'process';
   private readonly reduceFn: ((a: unknown, b: unknown) => unknown) | undefined;
   private readonly aggregateFn: AggregateFunction<unknown, unknown, unknown> | undefined;
@@ -88,6 +100,9 @@ export class WindowOperator extends AbstractKeyedOperator {
     this.merging = spec.assigner.isMerging();
     this.plainEventTimeTrigger = this.eventTime && !this.merging && Object.getPrototypeOf(spec.trigger) === EventTimeTrigger.prototype;
     this.kind = spec.fn.kind;
+    const a = spec.assigner;
+    this.fixedSize = a instanceof TumblingEventTimeWindows || a instanceof SlidingEventTimeWindows ? a.size : undefined;
+    this.impliedTimers = this.plainEventTimeTrigger && this.lateness === 0 && this.kind !== 'process' && this.fixedSize !== undefined;
     if (spec.fn.kind === 'reduce') this.reduceFn = spec.fn.reduce;
     if (spec.fn.kind === 'aggregate') this.aggregateFn = spec.fn.aggregate;
     this.processFn = spec.fn.process === undefined ? undefined : bindUserFunction<ProcessFn>(spec.fn.process, 'process', name);
@@ -174,6 +189,12 @@ export class WindowOperator extends AbstractKeyedOperator {
       }
       skipped = false;
       const created = this.add(w, value);
+      if (this.impliedTimers && created) {
+        // EventTimeTrigger.onElement with the registration implied: the window is not late, so
+        // the watermark is below its maxTimestamp, its cleanup time.
+        this.timers!.registerImplied(TimerDomain.EventTime, w.maxTimestamp(), [w.start, w.end]);
+        continue;
+      }
       if (this.plainEventTimeTrigger && !created) {
         // EventTimeTrigger.onElement, less its timer: the window's first record registered the
         // timer at maxTimestamp if the watermark was below it, and the watermark only rises. So
@@ -346,8 +367,32 @@ export class WindowOperator extends AbstractKeyedOperator {
     const cleanupDomain = this.eventTime ? TimerDomain.EventTime : TimerDomain.ProcessingTime;
     if (domain === cleanupDomain && timer.time === this.cleanupTime(w)) {
       this.clearContents(w, true);
+      // EventTimeTrigger.clear would delete the timer that is firing: nothing left to do.
+      if (this.impliedTimers) return;
       this.triggerCtx.window = w;
       this.trigger.clear(w, this.triggerCtx);
+    }
+  }
+
+  /**
+   * Windows restored from a checkpoint of implied timers have no stored timer; they get theirs
+   * from their contents, whatever this operator's own mode: the cleanup timer, and
+   * EventTimeTrigger's at maxTimestamp (such a window has not fired: without lateness it fires at
+   * its cleanup). A window with a stored cleanup timer (a checkpoint of stored timers) already has
+   * everything it needs. An infinite cleanup time has no timer, stored or not, and leaves a window
+   * that had stored timers indistinguishable: those get no maxTimestamp timer.
+   */
+  protected override async restoreImpliedTimers(backend: KeyedStateBackend, timers: InternalTimerService): Promise<void> {
+    const size = this.fixedSize;
+    if (size === undefined || this.kind === 'process') return;
+    for (const [key, start] of await backend.scanMapKeys(new MapStateDescriptor<unknown, unknown>('_window_contents'))) {
+      if (typeof start !== 'number') continue;
+      const w = new TimeWindow(start, start + size);
+      const ns: [number, number] = [w.start, w.end];
+      const cleanup = this.cleanupTime(w);
+      if (cleanup === MAX_WATERMARK || timers.has(TimerDomain.EventTime, cleanup, key, ns)) continue;
+      timers.restoreImplied(TimerDomain.EventTime, cleanup, key, ns);
+      if (this.plainEventTimeTrigger && w.maxTimestamp() !== cleanup) timers.restoreImplied(TimerDomain.EventTime, w.maxTimestamp(), key, ns);
     }
   }
 
