@@ -17,7 +17,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 function assertSame(actual: CompactMap<unknown, number>, expected: Map<unknown, number>, probes: readonly unknown[]): void {
-  assert.equal(actual.size, expected.size);
+  assert.equal(actual.count, expected.size);
   assert.deepEqual(actual.entryList(), Array.from(expected));
   assert.deepEqual(actual.valueList(), Array.from(expected.values()));
   for (const k of probes) {
@@ -57,7 +57,7 @@ test('CompactMap deletes from the middle, the ends and the only entry', () => {
   assert.deepEqual(m.entryList(), [[2, 'v2']]);
   assert.equal(m.delete(2), true);
   assert.equal(m.delete(2), false);
-  assert.equal(m.size, 0);
+  assert.equal(m.count, 0);
   assert.deepEqual(m.entryList(), []);
 });
 
@@ -65,7 +65,7 @@ test('CompactMap keeps every entry and their order when it outgrows the array fo
   const m = new CompactMap<number, number>();
   const n = COMPACT_LIMIT * 3;
   for (let i = 0; i < n; i++) m.set(i, i * 10);
-  assert.equal(m.size, n);
+  assert.equal(m.count, n);
   assert.deepEqual(m.entryList(), Array.from({ length: n }, (_, i) => [i, i * 10]));
   m.set(0, -1); // an existing key keeps its place
   assert.deepEqual(m.entryList()[0], [0, -1]);

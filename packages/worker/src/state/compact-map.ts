@@ -23,8 +23,8 @@ export class CompactMap<K, V> {
   private pairs: unknown[] = [];
   private map: Map<K, V> | undefined;
 
-  /** Number of entries. */
-  get size(): number {
+  /** Number of entries (not `size`: subclasses such as MapSlot keep a byte size under that name). */
+  get count(): number {
     return this.map === undefined ? this.pairs.length >> 1 : this.map.size;
   }
 

@@ -277,12 +277,14 @@ export class MapCell {
   }
 }
 
-/** The slot of a MapState: every entry of the key's map, plus removals not yet written. */
-export class MapSlot {
+/**
+ * The slot of a MapState: every entry of the key's map (the slot is itself the map of its cells,
+ * one object less to reach on every access), plus removals not yet written.
+ */
+export class MapSlot extends CompactMap<CacheKey, MapCell> {
   readonly type = 'map' as const;
   /** Stored `[userKeyBytes, value]` pairs until first access. */
   private stored: Array<[Buffer, Buffer]> | undefined;
-  private readonly live = new CompactMap<CacheKey, MapCell>();
   /** Removed entries whose delete has not been captured: cache key → user key bytes. */
   readonly removed = new CompactMap<CacheKey, Buffer>();
   /**
@@ -295,23 +297,27 @@ export class MapSlot {
   dirty = false;
 
   constructor(stored: Array<[Buffer, Buffer]> | undefined) {
+    super();
     if (stored !== undefined && stored.length > 0) {
       this.stored = stored;
       for (const [k, v] of stored) this.size += SLOT_OVERHEAD + k.length + v.length;
     }
   }
 
-  /** The entries, decoded on first access (user keys only; values stay encoded until read). */
+  /**
+   * The entries, decoded on first access (user keys only; values stay encoded until read). Reach
+   * the cells through this, never through the inherited map methods directly: those do not decode.
+   */
   cells(): CompactMap<CacheKey, MapCell> {
     if (this.stored !== undefined) {
       for (const [k, v] of this.stored) {
         const userKey = new ValueReader(k).readValue();
         const cell = new MapCell(userKey, k, UNDECODED, v, singleWriteTime(v), SLOT_OVERHEAD + k.length + v.length);
-        this.live.set(cacheKeyOf(userKey), cell);
+        this.set(cacheKeyOf(userKey), cell);
       }
       this.stored = undefined;
     }
-    return this.live;
+    return this;
   }
 
   /** Marks a live cell of this map, and the map, as changed since the last capture. */
@@ -319,7 +325,7 @@ export class MapSlot {
     if (!cell.dirty) {
       cell.dirty = true;
       // Without barriers a hot key is captured only when evicted: drop dead cells as the list grows.
-      if (this.dirtyCells.length >= 32 && this.dirtyCells.length > 2 * this.live.size) this.dirtyCells = this.dirtyCells.filter((c) => c.dirty);
+      if (this.dirtyCells.length >= 32 && this.dirtyCells.length > 2 * this.count) this.dirtyCells = this.dirtyCells.filter((c) => c.dirty);
       this.dirtyCells.push(cell);
     }
     this.dirty = true;
@@ -328,7 +334,7 @@ export class MapSlot {
   /** Captures pending puts and deletes. @returns the size change (removals are forgotten). */
   capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): number {
     let delta = 0;
-    if (this.removed.size > 0) {
+    if (this.removed.count > 0) {
       for (const userKey of this.removed.valueList()) {
         out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
         delta -= SLOT_OVERHEAD + userKey.length;
@@ -353,7 +359,7 @@ export class MapSlot {
 
   /** True when the map is empty and clean: the slot may be dropped. */
   get vacant(): boolean {
-    return !this.dirty && this.stored === undefined && this.live.size === 0;
+    return !this.dirty && this.stored === undefined && this.count === 0;
   }
 }
 

@@ -442,7 +442,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     const slot = this.slot(entry);
     if (slot === undefined) return true;
     const cells = slot.cells();
-    if (this.state.ttlMs <= 0) return cells.size === 0;
+    if (this.state.ttlMs <= 0) return cells.count === 0;
     const now = this.host.now();
     for (const cell of cells.valueList()) if (!isExpired(cell.writeTime, this.state.ttlMs, now)) return false;
     return true;
