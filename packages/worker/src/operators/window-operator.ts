@@ -195,11 +195,12 @@ export class WindowOperator extends AbstractKeyedOperator {
         this.timers!.registerImplied(TimerDomain.EventTime, w.maxTimestamp(), [w.start, w.end]);
         continue;
       }
-      if (this.plainEventTimeTrigger && !created) {
-        // EventTimeTrigger.onElement, less its timer: the window's first record registered the
-        // timer at maxTimestamp if the watermark was below it, and the watermark only rises. So
-        // while it is still below, that timer is pending (nothing deletes it before the cleanup,
-        // which comes later), and re-registering it would only find it deduplicated.
+      if (this.plainEventTimeTrigger && this.lateness === 0 && !created) {
+        // EventTimeTrigger.onElement, less its timer. Without lateness a window fires at its
+        // cleanup, so a window that holds contents has not fired: its timer at maxTimestamp is
+        // pending (restored with the contents after a failure), and re-registering it would only
+        // find it deduplicated. With lateness the timer may have fired before a restore that
+        // lowered the watermark again, and the trigger must register it anew.
         if (w.maxTimestamp() <= this.currentWatermark) this.emit(w);
         continue;
       }
