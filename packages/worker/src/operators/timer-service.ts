@@ -57,6 +57,10 @@ export function parseStoredTimer(t: unknown): { domain: TimerDomain; time: numbe
   return { domain, time: time!, ns: start === undefined ? undefined : [start, end!] };
 }
 
+function checkTime(time: number): void {
+  if (typeof time !== 'number' || !Number.isFinite(time)) throw new RangeError(`a timer needs a finite time in ms, got ${String(time)}`);
+}
+
 /** Called for each due timer with its key set as the backend's current key. */
 export type TimerCallback = (timer: Timer, domain: TimerDomain) => void | Promise<void>;
 
@@ -90,11 +94,6 @@ export class InternalTimerService {
     this.index(domain, time, key, cacheKeyOf(key), ns, undefined);
   }
 
-  /** Whether `key` has a timer of this domain, time and namespace. */
-  has(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): boolean {
-    return this.live[domain].find(time, cacheKeyOf(key), ns) !== undefined;
-  }
-
   /**
    * Indexes a timer unless one of the same key, namespace and time exists. `stored` is the timer's
    * stored form as read, {@link NEW} to build it, undefined for an implied timer. @returns the new timer.
@@ -123,7 +122,7 @@ export class InternalTimerService {
    * @throws RangeError for a time that is not a finite number.
    */
   register(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
-    if (typeof time !== 'number' || !Number.isFinite(time)) throw new RangeError(`a timer needs a finite time in ms, got ${String(time)}`);
+    checkTime(time);
     const timer = this.index(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns, NEW);
     if (timer?.stored !== undefined) this.state.put(timer.stored, 1);
   }
@@ -135,7 +134,7 @@ export class InternalTimerService {
    * @throws RangeError for a time that is not a finite number.
    */
   registerImplied(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): void {
-    if (typeof time !== 'number' || !Number.isFinite(time)) throw new RangeError(`a timer needs a finite time in ms, got ${String(time)}`);
+    checkTime(time);
     this.index(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns, undefined);
   }
 

@@ -58,17 +58,19 @@ export class WindowOperator extends AbstractKeyedOperator {
   private readonly eventTime: boolean;
   private readonly merging: boolean;
   /**
-   * The trigger is Flink's default EventTimeTrigger itself (not a subclass), on event-time windows that do not
-   * merge. Its decisions are then taken here without calling it per record: see processRecord.
+   * Each window has one timer: the trigger is Flink's default EventTimeTrigger itself (not a
+   * subclass), on event-time windows that do not merge, without allowed lateness. Its timer at
+   * maxTimestamp is then also the cleanup timer, and its decisions are taken here instead of
+   * calling it per record (see processRecord).
    */
-  private readonly plainEventTimeTrigger: boolean;
+  private readonly soleTimer: boolean;
   /** The window size of fixed-size event-time assigners (tumbling, sliding): a window's end from its start. */
   private readonly fixedSize: number | undefined;
   /**
-   * A window's one timer (EventTimeTrigger's at maxTimestamp, which is also the cleanup time
-   * without lateness) is implied by the window's contents: indexed in memory, never stored, and
+   * The sole timer is implied by the window's contents: indexed in memory, never stored, and
    * rebuilt from the contents on restore. This spares two state writes per window and key, and
-   * their share of every checkpoint.
+   * their share of every checkpoint. `process` windows name their contents per element, so they
+   * store their timer.
    */
   private readonly impliedTimers: boolean;
   private readonly kind: 'reduce' | 'aggregate' | 'process';
@@ -98,11 +100,12 @@ export class WindowOperator extends AbstractKeyedOperator {
     this.lateTagId = spec.lateDataTag?.id;
     this.eventTime = spec.assigner.isEventTime();
     this.merging = spec.assigner.isMerging();
-    this.plainEventTimeTrigger = this.eventTime && !this.merging && Object.getPrototypeOf(spec.trigger) === EventTimeTrigger.prototype;
+    this.soleTimer =
+      this.eventTime && !this.merging && this.lateness === 0 && Object.getPrototypeOf(spec.trigger) === EventTimeTrigger.prototype;
     this.kind = spec.fn.kind;
     const a = spec.assigner;
     this.fixedSize = a instanceof TumblingEventTimeWindows || a instanceof SlidingEventTimeWindows ? a.size : undefined;
-    this.impliedTimers = this.plainEventTimeTrigger && this.lateness === 0 && this.kind !== 'process' && this.fixedSize !== undefined;
+    this.impliedTimers = this.soleTimer && this.kind !== 'process' && this.fixedSize !== undefined;
     if (spec.fn.kind === 'reduce') this.reduceFn = spec.fn.reduce;
     if (spec.fn.kind === 'aggregate') this.aggregateFn = spec.fn.aggregate;
     this.processFn = spec.fn.process === undefined ? undefined : bindUserFunction<ProcessFn>(spec.fn.process, 'process', name);
@@ -189,27 +192,23 @@ export class WindowOperator extends AbstractKeyedOperator {
       }
       skipped = false;
       const created = this.add(w, value);
-      if (this.impliedTimers && created) {
-        // EventTimeTrigger.onElement with the registration implied: the window is not late, so
-        // the watermark is below its maxTimestamp, its cleanup time.
-        this.timers!.registerImplied(TimerDomain.EventTime, w.maxTimestamp(), [w.start, w.end]);
-        continue;
-      }
-      if (this.plainEventTimeTrigger && this.lateness === 0 && !created) {
-        // EventTimeTrigger.onElement, less its timer. Without lateness a window fires at its
-        // cleanup, so a window that holds contents has not fired: its timer at maxTimestamp is
-        // pending (restored with the contents after a failure), and re-registering it would only
-        // find it deduplicated. With lateness the timer may have fired before a restore that
-        // lowered the watermark again, and the trigger must register it anew.
-        if (w.maxTimestamp() <= this.currentWatermark) this.emit(w);
+      if (this.soleTimer) {
+        // EventTimeTrigger.onElement: the window is not late, so the watermark is below its
+        // maxTimestamp, and the trigger registers its timer there and continues; that timer is
+        // also the cleanup timer. Without lateness a window fires at its cleanup, so one that
+        // already held contents has not fired: its timer is pending (restored with the contents
+        // after a failure), and only a new window registers. With lateness the timer may have
+        // fired before a restore that lowered the watermark again: the trigger decides then.
+        if (created) {
+          if (this.impliedTimers) this.timers!.registerImplied(TimerDomain.EventTime, w.maxTimestamp(), [w.start, w.end]);
+          else this.registerTimer(TimerDomain.EventTime, w.maxTimestamp(), w);
+        }
         continue;
       }
       this.triggerCtx.window = w;
       this.handle(this.trigger.onElement(value, ts, w, this.triggerCtx), w);
       // The cleanup timer outlives every firing of its window, so one registration per window
       // suffices; a merged window's contents already exist, so merging assigners always register.
-      // Without lateness EventTimeTrigger has just registered that same timer, unless it fired.
-      if (this.plainEventTimeTrigger && this.cleanupTime(w) === w.maxTimestamp() && w.maxTimestamp() > this.currentWatermark) continue;
       if (created || this.merging) this.registerCleanupTimer(w);
     }
     if (skipped && this.eventTime && ts + this.lateness <= this.currentWatermark) {
@@ -368,32 +367,26 @@ export class WindowOperator extends AbstractKeyedOperator {
     const cleanupDomain = this.eventTime ? TimerDomain.EventTime : TimerDomain.ProcessingTime;
     if (domain === cleanupDomain && timer.time === this.cleanupTime(w)) {
       this.clearContents(w, true);
-      // EventTimeTrigger.clear would delete the timer that is firing: nothing left to do.
-      if (this.impliedTimers) return;
+      // EventTimeTrigger.clear would delete the sole timer, the one firing: nothing left to do.
+      if (this.soleTimer) return;
       this.triggerCtx.window = w;
       this.trigger.clear(w, this.triggerCtx);
     }
   }
 
   /**
-   * Windows restored from a checkpoint of implied timers have no stored timer; they get theirs
-   * from their contents, whatever this operator's own mode: the cleanup timer, and
-   * EventTimeTrigger's at maxTimestamp (such a window has not fired: without lateness it fires at
-   * its cleanup). A window with a stored cleanup timer (a checkpoint of stored timers) already has
-   * everything it needs. An infinite cleanup time has no timer, stored or not, and leaves a window
-   * that had stored timers indistinguishable: those get no maxTimestamp timer.
+   * Every window in the restored contents gets its implied timer back. A window restored from a
+   * checkpoint of stored timers (one written before timers were implied) keeps its stored timer:
+   * the implied one has the same coordinates and is not added. Restoring into a job whose windows
+   * changed mode (allowed lateness or trigger) is not handled: their timers would have to be
+   * derived from the contents for the new mode.
    */
   protected override async restoreImpliedTimers(backend: KeyedStateBackend, timers: InternalTimerService): Promise<void> {
     const size = this.fixedSize;
-    if (size === undefined || this.kind === 'process') return;
+    if (!this.impliedTimers || size === undefined) return;
     for (const [key, start] of await backend.scanMapKeys(new MapStateDescriptor<unknown, unknown>('_window_contents'))) {
       if (typeof start !== 'number') continue;
-      const w = new TimeWindow(start, start + size);
-      const ns: [number, number] = [w.start, w.end];
-      const cleanup = this.cleanupTime(w);
-      if (cleanup === MAX_WATERMARK || timers.has(TimerDomain.EventTime, cleanup, key, ns)) continue;
-      timers.restoreImplied(TimerDomain.EventTime, cleanup, key, ns);
-      if (this.plainEventTimeTrigger && w.maxTimestamp() !== cleanup) timers.restoreImplied(TimerDomain.EventTime, w.maxTimestamp(), key, ns);
+      timers.restoreImplied(TimerDomain.EventTime, start + size - 1, key, [start, start + size]);
     }
   }
 

@@ -88,6 +88,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.constant({ t: 'restore' as const }),
   fc.constant({ t: 'barrier' as const }),
 );
+/** An operation sequence long enough to cross evictions, reloads and several barriers. */
+const opsArb = fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' });
+/** Every how many barriers a snapshot is full rather than a delta. */
+const fullEveryArb = fc.integer({ min: 1, max: 6 });
 
 /** The plain model of one key's state. */
 interface ModelKey {
@@ -291,14 +295,14 @@ async function runSequence(ops: Op[], cacheBytes: number, extra: Partial<KeyedSt
 test('all state kinds behave like a plain model under random operations, evictions, barriers and restores', async () => {
   // 1200 bytes hold about two keys: almost every operation evicts and reloads.
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) => runSequence(ops, 1200)),
+    fc.asyncProperty(opsArb, (ops) => runSequence(ops, 1200)),
     { numRuns: 20 },
   );
 });
 
 test('the same with barriers captured one entry at a time, so that later writes and evictions interleave with the capture', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) =>
+    fc.asyncProperty(opsArb, (ops) =>
       runSequence(ops, 1200, { barrierSliceEntries: 1 }),
     ),
     { numRuns: 20 },
@@ -307,7 +311,7 @@ test('the same with barriers captured one entry at a time, so that later writes 
 
 test('the same sequences without evictions (everything cached)', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) => runSequence(ops, 64 << 20)),
+    fc.asyncProperty(opsArb, (ops) => runSequence(ops, 64 << 20)),
     { numRuns: 8 },
   );
 });
@@ -537,13 +541,13 @@ async function runIncremental(ops: Op[], cacheBytes: number, fullEvery: number):
 test('incremental snapshots: a full snapshot and the deltas after it restore exactly the state at each barrier', async () => {
   // Small cache: most changes reach the store through evictions between barriers.
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), fc.integer({ min: 1, max: 6 }), (ops, fullEvery) =>
+    fc.asyncProperty(opsArb, fullEveryArb, (ops, fullEvery) =>
       runIncremental(ops, 1200, fullEvery),
     ),
     { numRuns: 20 },
   );
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), (ops) => runIncremental(ops, 64 << 20, 1000)),
+    fc.asyncProperty(opsArb, (ops) => runIncremental(ops, 64 << 20, 1000)),
     { numRuns: 8 },
   );
 });
@@ -603,7 +607,7 @@ async function runIncrementalDeferred(ops: Op[], cacheBytes: number, fullEvery: 
 
 test('incremental snapshots written long after their barriers, with captures interleaved with later writes', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' }), fc.integer({ min: 1, max: 6 }), (ops, fullEvery) =>
+    fc.asyncProperty(opsArb, fullEveryArb, (ops, fullEvery) =>
       runIncrementalDeferred(ops, 1200, fullEvery),
     ),
     { numRuns: 20 },
