@@ -9,6 +9,12 @@
  * ({@link CapturedWrites}); stored keys and bytes are built later, off the barrier, by
  * {@link materialize}.
  *
+ * A capture is either for the store (a write batch) or for a checkpoint only (a delta that the
+ * store does not receive: rewriting hot keys into RocksDB at every barrier would cost more than
+ * the checkpoint itself). After a checkpoint-only capture the slot is *unstored*: the store holds
+ * an older value, so the next capture for the store writes the slot's whole image, and a cleared
+ * slot is kept until then, to carry its delete.
+ *
  * Sizes are estimates from encoded lengths plus a fixed per-object overhead; they bound the cache,
  * they do not measure the heap exactly.
  */
@@ -17,7 +23,7 @@ import { ValueReader } from '@eddy/common';
 import { CompactMap } from './compact-map.js';
 import { cacheKeyOf, encodeKey, storedKey, type CacheKey } from './key-layout.js';
 import type { KvWriteOp } from './rocksdb-store.js';
-import { decodeSingle, encodeList, encodeSingle, singleWriteTime, splitList } from './value-format.js';
+import { decodeSingle, encodeList, encodeSingle, isPrimitive, singleWriteTime, splitList } from './value-format.js';
 
 /** Estimated bytes of a key entry beyond its key (objects, map and set slots, slot array). */
 export const ENTRY_OVERHEAD = 240;
@@ -116,6 +122,25 @@ export function materialize(captured: CapturedWrites): KvWriteOp[] {
   return ops;
 }
 
+/**
+ * Appends a value to an image. A clean object value may have no bytes (they are dropped once
+ * the store has them), and it may be mutated in place later (an accumulator): encode it now.
+ */
+function pushImage(
+  out: CapturedWrites,
+  keyGroup: number,
+  stateId: Buffer,
+  key: unknown,
+  userKey: Buffer | undefined,
+  bytes: Buffer | undefined,
+  value: unknown,
+  time: number,
+): void {
+  if (bytes !== undefined) out.push(keyGroup, stateId, key, userKey, CaptureForm.Encoded, bytes, time);
+  else if (isPrimitive(value)) out.push(keyGroup, stateId, key, userKey, CaptureForm.Primitive, value, time);
+  else out.push(keyGroup, stateId, key, userKey, CaptureForm.Encoded, encodeSingle(value, time), time);
+}
+
 /** The slot of a ValueState, ReducingState or AggregatingState: at most one value. */
 export class SingleSlot {
   readonly type = 'single' as const;
@@ -132,6 +157,8 @@ export class SingleSlot {
   writeTime: number;
   size: number;
   dirty: boolean;
+  /** Captured for a checkpoint since it was last captured for the store (see the module comment). */
+  unstored = false;
 
   /** A slot loaded from the store (`bytes`) or empty. */
   constructor(bytes: Buffer | undefined) {
@@ -148,23 +175,35 @@ export class SingleSlot {
     if (this.value === UNDECODED) {
       this.value = decodeSingle(this.bytes!);
       // A clean decoded value needs no bytes: nothing will write it out.
-      if (!this.dirty) this.bytes = undefined;
+      if (!this.dirty && !this.unstored) this.bytes = undefined;
     }
     return this.value;
   }
 
-  /** Appends the slot's pending write (put or delete) to `out` and marks the slot clean. */
-  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+  /**
+   * Appends the slot's write (put or delete; the whole value, so it serves as a change and as an
+   * image alike) to `out` and marks the slot clean; `forStore` says where the write goes.
+   * @returns the size change (always 0).
+   */
+  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
     if (!this.present) out.push(keyGroup, stateId, key, undefined, CaptureForm.Delete, undefined, Number.NaN);
     else if (this.bytes !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.bytes, this.writeTime);
     else out.push(keyGroup, stateId, key, undefined, CaptureForm.Primitive, this.value, this.writeTime);
     this.dirty = false;
-    if (this.value !== UNDECODED) this.bytes = undefined;
+    this.unstored = !forStore;
+    // An unstored object value keeps its bytes for the image: re-encoding it would cost more.
+    if (forStore && this.value !== UNDECODED) this.bytes = undefined;
+    return 0;
   }
 
-  /** True when the slot says nothing the store does not (absent and clean): it may be dropped. */
+  /** True when the slot says nothing the store does not (absent, clean and stored): it may be dropped. */
   get vacant(): boolean {
-    return !this.present && !this.dirty;
+    return !this.present && !this.dirty && !this.unstored;
+  }
+
+  /** Appends the slot's value, if any, to a full snapshot; changes nothing. */
+  image(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+    if (this.present) pushImage(out, keyGroup, stateId, key, undefined, this.bytes, this.value, this.writeTime);
   }
 }
 
@@ -178,6 +217,8 @@ export class ListSlot {
   private times: number[] = [];
   size: number;
   dirty = false;
+  /** As {@link SingleSlot.unstored}. */
+  unstored = false;
 
   constructor(stored: Buffer | undefined) {
     this.stored = stored;
@@ -226,19 +267,31 @@ export class ListSlot {
     return delta;
   }
 
-  /** Appends the list's pending write (the whole list, or a delete when empty) and marks the slot clean. */
-  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+  /**
+   * Appends the list's write (the whole list, or a delete when empty) and marks the slot clean.
+   * @returns the size change (always 0).
+   */
+  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
     if (this.stored !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.stored, Number.NaN);
     else if (this.elementsEncoded.length > 0)
       // A copy: appends after the capture must not reach the captured write.
       out.push(keyGroup, stateId, key, undefined, CaptureForm.ListElements, this.elementsEncoded.slice(), Number.NaN);
     else out.push(keyGroup, stateId, key, undefined, CaptureForm.Delete, undefined, Number.NaN);
     this.dirty = false;
+    this.unstored = !forStore;
+    return 0;
   }
 
-  /** True when the list is empty and clean: the slot may be dropped. */
+  /** True when the list is empty, clean and stored: the slot may be dropped. */
   get vacant(): boolean {
-    return !this.dirty && this.stored === undefined && this.elementsEncoded.length === 0;
+    return !this.dirty && !this.unstored && this.stored === undefined && this.elementsEncoded.length === 0;
+  }
+
+  /** Appends the list, if not empty, to a full snapshot; changes nothing. */
+  image(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+    if (this.stored !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.stored, Number.NaN);
+    else if (this.elementsEncoded.length > 0)
+      out.push(keyGroup, stateId, key, undefined, CaptureForm.ListElements, this.elementsEncoded.slice(), Number.NaN);
   }
 }
 
@@ -252,6 +305,8 @@ export class MapCell {
   size: number;
   /** Changed since the last capture; set through {@link MapSlot.touch}, which lists the cell. */
   dirty = false;
+  /** As {@link SingleSlot.unstored}. */
+  unstored = false;
 
   constructor(
     readonly userKey: unknown,
@@ -271,7 +326,7 @@ export class MapCell {
   get(): unknown {
     if (this.value === UNDECODED) {
       this.value = decodeSingle(this.bytes!);
-      if (!this.dirty) this.bytes = undefined;
+      if (!this.dirty && !this.unstored) this.bytes = undefined;
     }
     return this.value;
   }
@@ -287,6 +342,8 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
   private stored: Array<[Buffer, Buffer]> | undefined;
   /** Removed entries whose delete has not been captured: cache key → user key bytes. */
   readonly removed = new CompactMap<CacheKey, Buffer>();
+  /** Deletes captured for a checkpoint only, which the store has not received yet. */
+  private readonly storeRemoved = new CompactMap<CacheKey, Buffer>();
   /**
    * The cells made dirty since the last capture, so that a capture visits only those, not the
    * whole map. A cell that stopped being dirty without a capture (removed, or replaced by a new
@@ -295,6 +352,8 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
   private dirtyCells: MapCell[] = [];
   size = 0;
   dirty = false;
+  /** As {@link SingleSlot.unstored}: some cells or deletes reached a checkpoint but not the store. */
+  unstored = false;
 
   constructor(stored: Array<[Buffer, Buffer]> | undefined) {
     super();
@@ -331,35 +390,66 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
     this.dirty = true;
   }
 
-  /** Captures pending puts and deletes. @returns the size change (removals are forgotten). */
-  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): number {
+  /**
+   * Captures pending puts and deletes, or for the store after checkpoint-only captures, the map's
+   * image: every cell and delete the store has not received (deletes first, so a key removed and
+   * put again ends up put).
+   * @returns the size change (deletes that reached the store are forgotten).
+   */
+  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
     let delta = 0;
-    if (this.removed.count > 0) {
-      for (const userKey of this.removed.valueList()) {
+    const image = forStore && this.unstored;
+    if (image && this.storeRemoved.count > 0) {
+      for (const userKey of this.storeRemoved.valueList()) {
         out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
         delta -= SLOT_OVERHEAD + userKey.length;
+      }
+      this.storeRemoved.clear();
+    }
+    if (this.removed.count > 0) {
+      for (const [cacheKey, userKey] of this.removed.entryList()) {
+        out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
+        // Kept (and counted) until the store has it; counted once when removed again meanwhile.
+        if (!forStore && !this.storeRemoved.has(cacheKey)) this.storeRemoved.set(cacheKey, userKey);
+        else delta -= SLOT_OVERHEAD + userKey.length;
       }
       this.removed.clear();
     }
     this.size += delta;
-    const dirty = this.dirtyCells;
-    for (const cell of dirty) {
-      if (!cell.dirty) continue;
-      if (cell.bytes !== undefined)
-        out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Encoded, cell.bytes, cell.writeTime);
-      else out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Primitive, cell.value, cell.writeTime);
-      cell.dirty = false;
-      if (cell.value !== UNDECODED) cell.bytes = undefined;
+    if (image) {
+      // Cells loaded from the store and not touched since (`stored`) are in the store already.
+      for (const cell of this.valueList()) if (cell.dirty || cell.unstored) this.captureCell(out, keyGroup, stateId, key, cell, true);
+    } else {
+      for (const cell of this.dirtyCells) if (cell.dirty) this.captureCell(out, keyGroup, stateId, key, cell, forStore);
     }
     // Emptied in place (nothing above touches a cell): no new array per capture.
-    dirty.length = 0;
+    this.dirtyCells.length = 0;
     this.dirty = false;
+    this.unstored = !forStore;
     return delta;
   }
 
-  /** True when the map is empty and clean: the slot may be dropped. */
+  private captureCell(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown, cell: MapCell, forStore: boolean): void {
+    if (cell.bytes !== undefined) out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Encoded, cell.bytes, cell.writeTime);
+    else out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Primitive, cell.value, cell.writeTime);
+    cell.dirty = false;
+    cell.unstored = !forStore;
+    if (forStore && cell.value !== UNDECODED) cell.bytes = undefined;
+  }
+
+  /** True when the map is empty, clean and stored: the slot may be dropped. */
   get vacant(): boolean {
-    return !this.dirty && this.stored === undefined && this.count === 0;
+    return !this.dirty && !this.unstored && this.stored === undefined && this.count === 0;
+  }
+
+  /** Appends every entry to a full snapshot (in no particular order); changes nothing. */
+  image(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+    if (this.stored !== undefined) {
+      for (const [k, v] of this.stored) out.push(keyGroup, stateId, key, k, CaptureForm.Encoded, v, Number.NaN);
+      return;
+    }
+    for (const cell of this.valueList())
+      pushImage(out, keyGroup, stateId, key, cell.userKeyBytes, cell.bytes, cell.value, cell.writeTime);
   }
 }
 
@@ -376,6 +466,17 @@ export class KeyEntry {
   cached = false;
   /** Has changes not captured for a write yet. */
   dirty = false;
+  /**
+   * Some slot was captured for a checkpoint only since the entry was last written to the store:
+   * before the entry leaves the cache, or before a snapshot reads the store, its image must be
+   * written (see KeyedStateBackend's module comment).
+   */
+  unstored = false;
+  /**
+   * A full snapshot taken from the cache has not captured this entry yet: it must, before the
+   * entry changes or leaves the cache (see KeyedStateBackend.snapshotSync).
+   */
+  pendingImage = false;
   /**
    * The backend's barrier generation in which the entry became dirty. A dirty entry of an older
    * generation still holds the state of a barrier that has not been captured yet (see

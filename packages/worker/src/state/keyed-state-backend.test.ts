@@ -533,6 +533,8 @@ async function runIncremental(ops: Op[], cacheBytes: number, fullEvery: number):
       const m = modelOf(model, op.k);
       applyOp(s, m, op);
     }
+    // The live state too: keys evicted after checkpoint-only captures read back from their images.
+    await checkAll(b, model);
   } finally {
     await b.dispose();
   }
@@ -549,6 +551,11 @@ test('incremental snapshots: a full snapshot and the deltas after it restore exa
   await fc.assert(
     fc.asyncProperty(opsArb, (ops) => runIncremental(ops, 64 << 20, 1000)),
     { numRuns: 8 },
+  );
+  // A few keys' worth: entries stay unstored across barriers, then are evicted and read back.
+  await fc.assert(
+    fc.asyncProperty(opsArb, fullEveryArb, (ops, fullEvery) => runIncremental(ops, 3000, fullEvery)),
+    { numRuns: 12 },
   );
 });
 
@@ -599,6 +606,7 @@ async function runIncrementalDeferred(ops: Op[], cacheBytes: number, fullEvery: 
         }
       }
     }
+    await checkAll(b, model);
   } finally {
     for (const { snap } of pending) await snap.discard();
     await b.dispose();
@@ -611,6 +619,15 @@ test('incremental snapshots written long after their barriers, with captures int
       runIncrementalDeferred(ops, 1200, fullEvery),
     ),
     { numRuns: 20 },
+  );
+  // Everything cached: full snapshots and bases come from the cache, captured as late as this.
+  await fc.assert(
+    fc.asyncProperty(opsArb, fullEveryArb, (ops, fullEvery) => runIncrementalDeferred(ops, 64 << 20, fullEvery)),
+    { numRuns: 12 },
+  );
+  await fc.assert(
+    fc.asyncProperty(opsArb, fullEveryArb, (ops, fullEvery) => runIncrementalDeferred(ops, 3000, fullEvery)),
+    { numRuns: 12 },
   );
 });
 

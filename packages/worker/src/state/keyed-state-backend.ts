@@ -22,9 +22,17 @@
  *   serial queue, so a read never overtakes a write queued before it. Write batches are encoded,
  *   recorded for the delta snapshot and queued synchronously, in capture order (an eviction first
  *   queues what barriers captured before it), so they land in sequence-number order.
- * - A delta snapshot is written from its log, without waiting for the store: once its barrier's
- *   entries are captured. A full snapshot (or a delta's base) reads a store iterator instead; its
- *   barrier writes through one queued task that opens the iterator right after the barrier's
+ * - A delta snapshot is written from its log once its barrier's entries are captured. Its
+ *   captures do not go to the store: a hot key would otherwise be rewritten into RocksDB at every
+ *   barrier, which costs more than the checkpoint (RocksDB's own compactions included). Such
+ *   entries are *unstored* (the store holds older values) and stay correct in the cache; their
+ *   image is written to the store when they are evicted, or by the next barrier that reads the
+ *   store.
+ * - A full snapshot (or a delta's base) is taken from the cache while the cache holds every key
+ *   with state (nothing was evicted or restored): every cached entry is marked at the barrier and
+ *   its image captured, copy-on-write again, as the file is written, key group by key group.
+ *   Otherwise it reads a store iterator; its barrier writes every dirty entry and the image of
+ *   every unstored one through one queued task that opens the iterator right after those
  *   batches, so the iterator sees exactly the state at the barrier.
  */
 
@@ -168,6 +176,8 @@ export interface KeyedStateBackendStats {
   readonly dirtyKeys: number;
   /** Evicted keys whose write batch has not landed yet. */
   readonly inFlightKeys: number;
+  /** Cached keys whose latest captured state is in a checkpoint but not in the store yet. */
+  readonly unstoredKeys: number;
   /** Keys evicted so far. */
   readonly evictions: number;
   /** Keys loaded from the store by prefetch so far. */
@@ -190,24 +200,37 @@ const SCAN_CONCURRENCY = 16;
 /** Restore writes a batch once it holds this many bytes. */
 const RESTORE_BATCH_BYTES = 4 << 20;
 
+/** A full snapshot being taken from the cache (see {@link KeyedStateBackend.snapshotSync}). */
+interface CacheImage {
+  /** The entries cached at the barrier, by key group − range start; a group's list is dropped once written. */
+  readonly groups: Array<KeyEntry[] | undefined>;
+  /** Images captured before the writer reached their group (copy on write, eviction), by group index. */
+  readonly early: Map<number, CapturedWrites>;
+  /** The next group index to write. */
+  next: number;
+}
+
+/** Entries whose images a cache snapshot captures per batch, before the event loop runs again. */
+const IMAGE_BATCH = 8192;
+
 /** The dirty entries of one barrier, until all of them are captured and queued for writing. */
 interface BarrierCapture {
   readonly generation: number;
   /**
    * A barrier whose snapshot reads the store (full, or with a base): its writes go through one
    * queued operation (sequence number {@link seq}) that opens the store iterator right after them,
-   * so no later write can come between. An unpinned barrier's writes are queued as they are
-   * captured, outside the queue.
+   * so no later write can come between. An unpinned barrier (a delta) writes to its log only.
    */
   readonly pinned: boolean;
   readonly seq: number;
   /** May also hold entries no longer dirty in this generation (see {@link KeyedStateBackend.dirty}). */
   readonly entries: KeyEntry[];
-  /** Captured and not yet queued. */
+  /** Captured and not yet written (pinned) or recorded in the log (unpinned). */
   captured: CapturedWrites;
-  /** Unpinned: the entries whose writes are in {@link captured}; their `pendingSeq` is set when it is queued. */
-  capturedEntries: KeyEntry[];
-  /** Where the barrier's writes are recorded for a delta snapshot. */
+  /**
+   * Where the barrier's writes are recorded for a delta snapshot. An unpinned barrier without one
+   * (a full snapshot from the cache) captures only to mark its entries clean and unstored.
+   */
   readonly log: DeltaLog | undefined;
 }
 
@@ -297,6 +320,15 @@ export class KeyedStateBackend implements KeyedStateStore {
   private dirty: KeyEntry[] = [];
   /** Entries of {@link dirty} that are still dirty in the current generation. */
   private dirtyCount = 0;
+  /**
+   * Cached entries that are {@link KeyEntry.unstored}, for the next barrier that reads the store;
+   * like {@link dirty}, it may also hold entries that were stored since (they are skipped).
+   */
+  private unstored: KeyEntry[] = [];
+  /** Entries of {@link unstored} that are still unstored. */
+  private unstoredCount = 0;
+  /** The full snapshot being taken from the cache, at most one. */
+  private image: CacheImage | undefined;
   /** Generation of dirty entries; every barrier closes one. */
   private generation = 1;
   /** Closed generations whose entries are not all captured yet. */
@@ -438,8 +470,60 @@ export class KeyedStateBackend implements KeyedStateStore {
         );
     }
     // Copy-on-write: the entry still holds a barrier's state; capture it before it changes.
+    if (entry.pendingImage) this.imageEarly(entry);
     if (entry.dirty && entry.dirtyGen !== this.generation) this.captureForBarrier(entry);
     return entry;
+  }
+
+  /** Captures the image of an entry the cache snapshot's writer has not reached yet. */
+  private imageEarly(entry: KeyEntry): void {
+    const group = entry.keyGroup - this.range.start;
+    const early = this.image!.early;
+    let out = early.get(group);
+    if (out === undefined) early.set(group, (out = new CapturedWrites()));
+    this.imageOf(entry, out);
+  }
+
+  private imageOf(entry: KeyEntry, out: CapturedWrites): void {
+    const { slots, keyGroup, key } = entry;
+    for (let id = 0; id < slots.length; id++) slots[id]?.image(out, keyGroup, this.registry.byId(id)!.idBytes, key);
+    entry.pendingImage = false;
+  }
+
+  /** The next batch of records of a cache snapshot, in key-group order; `undefined` at the end. */
+  private nextImageBatch(image: CacheImage): Array<[Buffer, Buffer]> | undefined {
+    if (image.next >= image.groups.length) return undefined;
+    if (this.image !== image) throw new Error('the state backend closed while a snapshot was written');
+    const records: Array<[Buffer, Buffer]> = [];
+    let entries = 0;
+    const add = (captured: CapturedWrites): void => {
+      // An image holds no deletes.
+      for (const op of materialize(captured)) records.push([op.key, (op as { value: Buffer }).value]);
+    };
+    while (image.next < image.groups.length && entries < IMAGE_BATCH) {
+      const group = image.next++;
+      const early = image.early.get(group);
+      if (early !== undefined) {
+        image.early.delete(group);
+        add(early);
+      }
+      const list = image.groups[group];
+      if (list === undefined) continue;
+      image.groups[group] = undefined;
+      const out = new CapturedWrites();
+      for (const entry of list) if (entry.pendingImage) this.imageOf(entry, out);
+      entries += list.length;
+      add(out);
+    }
+    if (image.next >= image.groups.length) this.image = undefined;
+    return records;
+  }
+
+  /** Gives up a cache snapshot that will not be written (its entries are no longer pending). */
+  private releaseImage(image: CacheImage): void {
+    if (this.image !== image) return;
+    this.image = undefined;
+    for (const list of image.groups) if (list !== undefined) for (const entry of list) entry.pendingImage = false;
   }
 
   /** Captures an entry dirty in a closed generation into that barrier's writes. */
@@ -452,12 +536,8 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /** Captures an entry dirty in `barrier`'s generation into its writes. */
   private captureInto(barrier: BarrierCapture, entry: KeyEntry): void {
-    this.capture(entry, barrier.captured);
+    this.capture(entry, barrier.captured, barrier.pinned);
     if (barrier.pinned) entry.pendingSeq = barrier.seq;
-    else {
-      entry.pendingSeq = UNQUEUED;
-      barrier.capturedEntries.push(entry);
-    }
   }
 
   /** @throws Error when the name is used by a state of another kind. */
@@ -529,22 +609,34 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /**
    * Captures an entry's unwritten changes (references only, see key-entry.ts) and marks it
-   * clean. The caller keeps the dirty bookkeeping ({@link dirtyCount}).
+   * clean: for the store (`forStore`; an unstored entry then gives its image) or for a checkpoint
+   * only (it becomes unstored). The caller keeps the dirty bookkeeping ({@link dirtyCount}).
    */
-  private capture(entry: KeyEntry, out: CapturedWrites): void {
+  private capture(entry: KeyEntry, out: CapturedWrites, forStore: boolean): void {
     let delta = 0;
     const { slots, keyGroup, key } = entry;
+    const image = forStore && entry.unstored;
     for (let id = 0; id < slots.length; id++) {
       const slot = slots[id];
-      if (slot === undefined || !slot.dirty) continue;
-      const stateId = this.registry.byId(id)!.idBytes;
-      if (slot.type === 'map') delta += slot.capture(out, keyGroup, stateId, key);
-      else slot.capture(out, keyGroup, stateId, key);
-      if (slot.vacant) slots[id] = undefined;
+      if (slot === undefined || !(slot.dirty || (image && slot.unstored))) continue;
+      delta += slot.capture(out, keyGroup, this.registry.byId(id)!.idBytes, key, forStore);
+      // A vacant slot's delete is in `out`; before it reaches the store the slot must stay.
+      if (forStore && slot.vacant) slots[id] = undefined;
     }
     entry.size += delta;
     if (entry.cached) this.cachedBytes += delta;
     entry.dirty = false;
+    if (forStore) {
+      if (entry.unstored) {
+        entry.unstored = false;
+        this.unstoredCount--;
+      }
+    } else if (!entry.unstored) {
+      entry.unstored = true;
+      this.unstoredCount++;
+      if (this.unstored.length > 2 * this.unstoredCount + 1024) this.unstored = this.unstored.filter((e) => e.unstored);
+      this.unstored.push(entry);
+    }
   }
 
   /** Second-chance eviction down to {@link EVICT_TO} of the bound; writes evicted dirty entries in one batch. */
@@ -562,14 +654,14 @@ export class KeyedStateBackend implements KeyedStateStore {
         this.cache.set(cacheKey, entry);
         continue;
       }
-      if (entry.dirty) {
-        if (entry.dirtyGen !== this.generation) this.captureForBarrier(entry);
-        else {
-          this.capture(entry, captured);
-          this.dirtyCount--;
-          entry.pendingSeq = UNQUEUED;
-          capturedEntries.push(entry);
-        }
+      // A barrier's state first (it may leave the entry unstored), then what the store lacks.
+      if (entry.pendingImage) this.imageEarly(entry);
+      if (entry.dirty && entry.dirtyGen !== this.generation) this.captureForBarrier(entry);
+      if (entry.dirty || entry.unstored) {
+        if (entry.dirty) this.dirtyCount--;
+        this.capture(entry, captured, true);
+        entry.pendingSeq = UNQUEUED;
+        capturedEntries.push(entry);
       }
       this.cache.delete(cacheKey);
       entry.cached = false;
@@ -584,12 +676,8 @@ export class KeyedStateBackend implements KeyedStateStore {
       const gen = this.generation;
       this.dirty = Array.from(new Set(this.dirty.filter((e) => e.dirty && e.dirtyGen === gen)));
     }
-    if (captured.length > 0) {
-      // Barrier captures hold older values of some of these keys: they must reach the store first.
-      // (A pinned barrier's are written by its queued operation, which is ahead of this write.)
-      for (const barrier of this.barriers.values()) if (!barrier.pinned) this.flushBarrier(barrier);
-      this.queueWrite(captured, capturedEntries, this.deltaLog);
-    }
+    // (A pinned barrier's captures are written by its queued operation, which is ahead of this write.)
+    if (captured.length > 0) this.queueWrite(captured, capturedEntries, this.deltaLog);
   }
 
   // ---- the store queue ------------------------------------------------------------------------
@@ -621,14 +709,12 @@ export class KeyedStateBackend implements KeyedStateStore {
     }).catch(() => undefined); // a failure is sticky: the next queued call reports it
   }
 
-  /** Queues what a barrier has captured so far. */
+  /** Records what an unpinned barrier has captured so far in its log. */
   private flushBarrier(barrier: BarrierCapture): void {
     if (barrier.captured.length === 0) return;
     const captured = barrier.captured;
-    const entries = barrier.capturedEntries;
     barrier.captured = new CapturedWrites();
-    barrier.capturedEntries = [];
-    this.queueWrite(captured, entries, barrier.log);
+    barrier.log?.record(materialize(captured));
   }
 
   private async writeNow(ops: KvWriteOp[]): Promise<void> {
@@ -810,14 +896,37 @@ export class KeyedStateBackend implements KeyedStateStore {
     const kind: SnapshotKind = requested === 'delta' && log !== undefined && !log.overflowed ? 'delta' : 'full';
     if (log !== undefined) this.deltaLog = this.newDeltaLog();
     if (kind === 'delta') log!.sealed = true;
-    const pinned = kind === 'full' || withBase;
+    const wantsFull = kind === 'full' || withBase;
+    // While every key with state is cached, the cache is the whole state: a full snapshot is
+    // taken from it, and nothing needs to be written to the store for it.
+    const fromCache = wantsFull && !this.storeHasUncachedKeys && this.image === undefined;
+    const pinned = wantsFull && !fromCache;
+    let image: CacheImage | undefined;
+    if (fromCache) {
+      const groups = new Array<KeyEntry[] | undefined>(this.range.end - this.range.start + 1);
+      for (const entry of this.cache.values()) {
+        entry.pendingImage = true;
+        (groups[entry.keyGroup - this.range.start] ??= []).push(entry);
+      }
+      image = this.image = { groups, early: new Map(), next: 0 };
+    }
+    if (pinned && this.unstoredCount > 0) {
+      // The store lacks these entries' latest captures: the barrier writes their images. A dirty
+      // one is in the dirty list already, or, dirty at an older pinned barrier, written by it.
+      for (const entry of this.unstored) {
+        if (!entry.unstored || entry.dirty) continue;
+        entry.dirty = true;
+        entry.dirtyGen = this.generation;
+        this.dirty.push(entry);
+      }
+      this.unstored = [];
+    }
     const barrier: BarrierCapture = {
       pinned,
       seq: pinned ? ++this.seq : 0,
       generation: this.generation,
       entries: this.dirty,
       captured: new CapturedWrites(),
-      capturedEntries: [],
       log: kind === 'delta' ? log : undefined,
     };
     this.generation++;
@@ -844,13 +953,26 @@ export class KeyedStateBackend implements KeyedStateStore {
     iterator.catch(() => undefined); // reported by writeTo
     let used = false;
     const expired = expiredEntryFilter(header.states, header.snapshotTime);
-    const writeFull = async (file: string, it: KvIterator): Promise<KeyedStateSnapshotResult> => {
+    const writeFull = async (file: string): Promise<KeyedStateSnapshotResult> => {
+      if (image !== undefined) {
+        try {
+          const info = await writeSnapshotFile(file, header, () => Promise.resolve(this.nextImageBatch(image)), expired);
+          return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
+        } finally {
+          this.releaseImage(image);
+        }
+      }
+      const it = (await iterator)!;
       try {
         const info = await writeSnapshotFile(file, header, () => it.nextBatch(), expired);
         return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
       } finally {
         await it.close();
       }
+    };
+    const discardFull = async (): Promise<void> => {
+      if (image !== undefined) this.releaseImage(image);
+      else await (await iterator.catch(() => undefined))?.close();
     };
     let baseUsed = false;
     const base: FullSnapshotWriter | undefined =
@@ -860,12 +982,12 @@ export class KeyedStateBackend implements KeyedStateStore {
               if (baseUsed) throw new Error(`base snapshot of checkpoint ${checkpointId} was already written or discarded`);
               baseUsed = true;
               if (this.closed) throw new Error('the state backend is closed');
-              return writeFull(file, (await iterator)!);
+              return writeFull(file);
             },
             discard: async () => {
               if (baseUsed) return;
               baseUsed = true;
-              await (await iterator.catch(() => undefined))?.close();
+              await discardFull();
             },
           }
         : undefined;
@@ -890,13 +1012,13 @@ export class KeyedStateBackend implements KeyedStateStore {
           );
           return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
         }
-        return writeFull(file, (await iterator)!);
+        return writeFull(file);
       },
       discard: async (): Promise<void> => {
         await base?.discard();
         if (used) return;
         used = true;
-        if (kind === 'full') await (await iterator.catch(() => undefined))?.close();
+        if (kind === 'full') await discardFull();
       },
     };
   }
@@ -1033,6 +1155,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       cachedBytes: this.cachedBytes,
       dirtyKeys: this.dirtyCount + Array.from(this.barriers.values(), (b) => b.entries.length).reduce((a, b) => a + b, 0),
       inFlightKeys: this.inFlight.size,
+      unstoredKeys: this.unstoredCount,
       evictions: this.evictions,
       loads: this.loads,
     };
@@ -1045,6 +1168,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.image !== undefined) this.releaseImage(this.image);
     await this.queue;
     await this.store.close();
   }

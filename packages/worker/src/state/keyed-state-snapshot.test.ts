@@ -86,10 +86,12 @@ async function expectFilled(b: KeyedStateBackend, keys: number[], present: boole
 
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 
-test('every stored key starts with its key group and state id; snapshot files are in key-group order', async () => {
-  const { backend, store } = await openWithStore();
+test('every stored key starts with its key group and state id; snapshot files read from the store are in stored-key order', async () => {
+  // A cache of a few keys: evictions put state in the store, so the snapshot reads the store.
+  const { backend, store } = await openWithStore(ALL, { cacheBytes: 16 << 10 });
   try {
-    await fill(backend, range(300));
+    for (const batch of [range(100), range(100, 100), range(100, 200)]) await fill(backend, batch);
+    assert.ok(backend.stats().evictions > 0);
     const snap = backend.snapshotSync(7);
     const file = fresh('snap');
     const written = await snap.writeTo(file);
@@ -126,6 +128,50 @@ test('every stored key starts with its key group and state id; snapshot files ar
     for (let i = 1; i < records.length; i++) assert.ok(Buffer.compare(records[i - 1]!, records[i]!) < 0, 'sorted');
     const groups = records.map(keyGroupOf);
     assert.deepEqual(groups, groups.slice().sort((a, b) => a - b));
+  } finally {
+    await backend.dispose();
+  }
+});
+
+test('while every key is cached, full snapshots and bases come from the cache: in key-group order, nothing written to the store', async () => {
+  const { backend, store } = await openWithStore(ALL, { incremental: true });
+  const files: Array<{ file: string; sha256: string }> = [];
+  try {
+    await fill(backend, range(300));
+    const full = backend.snapshotSync(1, 'full');
+    assert.equal(full.kind, 'full');
+    const file = fresh('cache-full');
+    const written = await full.writeTo(file);
+    assert.equal(written.records, 1500);
+    files.push({ file, sha256: written.sha256 });
+    const groups: number[] = [];
+    await readSnapshotFile(file, written.sha256, () => true, async (batch) => {
+      for (const [k] of batch) groups.push(keyGroupOf(k));
+    });
+    assert.deepEqual(groups, groups.slice().sort((a, b) => a - b));
+    // A delta with a base: changes after the barrier reach neither.
+    await fill(backend, range(100, 300));
+    const delta = backend.snapshotSync(2, 'delta', true);
+    assert.equal(delta.kind, 'delta');
+    await fill(backend, range(50, 1000));
+    const deltaFile = fresh('cache-delta');
+    const d = await delta.writeTo(deltaFile);
+    assert.equal(d.records, 500, '100 new keys × 5 records');
+    const baseFile = fresh('cache-base');
+    const base = await delta.base!.writeTo(baseFile);
+    assert.equal(base.records, 2000);
+    assert.equal((await dump(store)).length, 0, 'the store received no write');
+    assert.equal(backend.stats().unstoredKeys, 400);
+    for (const chain of [[...files, { file: deltaFile, sha256: d.sha256 }], [{ file: baseFile, sha256: base.sha256 }]]) {
+      const restored = await KeyedStateBackend.open({ dir: fresh('db'), maxParallelism: MAX_PARALLELISM, keyGroupRange: ALL, cacheBytes: 1 << 20 });
+      try {
+        await restored.restore(chain);
+        await expectFilled(restored, range(400), true);
+        await expectFilled(restored, range(600, 400), false);
+      } finally {
+        await restored.dispose();
+      }
+    }
   } finally {
     await backend.dispose();
   }
