@@ -29,7 +29,7 @@
  *   image is written to the store when they are evicted, or by the next barrier that reads the
  *   store.
  * - A full snapshot (or a delta's base) is taken from the cache while the cache holds every key
- *   with state (nothing was evicted or restored): every cached entry is marked at the barrier and
+ *   with state (nothing was evicted, and a restore fitted in the cache): every cached entry is marked at the barrier and
  *   its image captured, copy-on-write again, as the file is written, key group by key group.
  *   Otherwise it reads a store iterator; its barrier writes every dirty entry and the image of
  *   every unstored one through one queued task that opens the iterator right after those
@@ -67,6 +67,7 @@ import {
 import { openRocksDbStore, type KvIterator, type KvStore, type KvWriteOp } from './rocksdb-store.js';
 import { readSnapshotFile, writeSnapshotFile, type SnapshotHeader } from './snapshot-file.js';
 import { StateRegistry, type RegisteredState, type StateTableRow } from './state-registry.js';
+import { applyRestoredRecord } from './restored-record.js';
 import { expiredEntryFilter } from './value-format.js';
 
 /** Options of a {@link KeyedStateBackend}. */
@@ -327,6 +328,10 @@ export class KeyedStateBackend implements KeyedStateStore {
   private unstored: KeyEntry[] = [];
   /** Entries of {@link unstored} that are still unstored. */
   private unstoredCount = 0;
+  /** Set by {@link restore}, which runs at most once. */
+  private restoreCalled = false;
+  /** Set by the first prefetch or isCached call: from then on, state may have changed. */
+  private accessed = false;
   /** The full snapshot being taken from the cache, at most one. */
   private image: CacheImage | undefined;
   /** Generation of dirty entries; every barrier closes one. */
@@ -448,6 +453,7 @@ export class KeyedStateBackend implements KeyedStateStore {
    * prefetch call, so a caller may check a whole batch and skip the await when all are hot.
    */
   isCached(key: unknown): boolean {
+    this.accessed = true;
     const cacheKey = cacheKeyOf(key);
     const entry = this.cache.get(cacheKey) ?? this.reinstate(cacheKey);
     if (entry === undefined) return false;
@@ -749,6 +755,7 @@ export class KeyedStateBackend implements KeyedStateStore {
    */
   async prefetch(keys: readonly unknown[]): Promise<void> {
     this.checkUsable();
+    this.accessed = true;
     const epoch = ++this.epoch;
     let pending: Map<CacheKey, PendingKey> | undefined;
     for (const key of keys) {
@@ -851,17 +858,24 @@ export class KeyedStateBackend implements KeyedStateStore {
   }
 
   /**
-   * Every `[key, userKey]` pair stored for a MapState in this backend's key groups, read from the
-   * store. For rebuilding in-memory indexes after {@link restore} (the timer queues): it must run
-   * before any state is loaded or written, when the store holds exactly the restored state.
+   * Every `[key, userKey]` pair of a MapState in this backend's key groups, read from the cache or
+   * the store, wherever {@link restore} put the state. For rebuilding in-memory indexes after a
+   * restore (the timer queues): it must run before any state is loaded or written, while the
+   * backend holds exactly the restored state.
    * @throws Error when called after state was loaded or written.
    */
   async scanMapKeys(descriptor: MapStateDescriptor<unknown, unknown>): Promise<Array<[unknown, unknown]>> {
     this.checkUsable();
-    if (this.seq > 0 || this.cache.size > 0) throw new Error('scanMapKeys must run before any state is loaded or written');
+    if (this.accessed || this.seq > 0) throw new Error('scanMapKeys must run before any state is loaded or written');
     const state = this.register(descriptor);
     const out: Array<[unknown, unknown]> = [];
-    if (!this.storeHasUncachedKeys) return out;
+    if (!this.storeHasUncachedKeys) {
+      for (const entry of this.cache.values()) {
+        const slot = entry.slots[state.id];
+        if (slot?.type === 'map') for (const cell of slot.cells().valueList()) out.push([entry.key, cell.userKey]);
+      }
+      return out;
+    }
     const empty = Buffer.alloc(0);
     await this.enqueue(async () => {
       for (let kg = this.range.start; kg <= this.range.end; kg++) {
@@ -1075,19 +1089,25 @@ export class KeyedStateBackend implements KeyedStateStore {
    * entries whose key group is in this backend's range and registering the state names they hold.
    * Files whose key-group range does not intersect this backend's are skipped unread. Every file
    * that is read is verified: header, record count in the trailer, SHA-256.
-   * @throws SnapshotFileError when a file is missing or fails verification; the store is then
-   *   emptied again (dispose the backend). Error when the backend already holds state or a file
-   *   was written with another max parallelism.
+   *
+   * The state is restored into the cache, without RocksDB, as long as it fits: the cache then holds
+   * every key with state, as before a failure, so loads and full snapshots need no store. When it
+   * outgrows the cache, everything restored so far is written to the store and the rest goes
+   * there directly.
+   * @throws SnapshotFileError when a file is missing or fails verification; the cache and the
+   *   store are then emptied again (dispose the backend). Error when the backend already holds
+   *   state or a file was written with another max parallelism.
    */
   async restore(files: readonly SnapshotFileRef[]): Promise<void> {
     this.checkUsable();
-    if (this.storeHasUncachedKeys || this.seq > 0 || this.cache.size > 0)
+    if (this.restoreCalled || this.storeHasUncachedKeys || this.seq > 0 || this.cache.size > 0)
       throw new Error('restore must run before any state is loaded or written');
-    this.storeHasUncachedKeys = true;
+    this.restoreCalled = true;
     await this.enqueue(async () => {
       try {
         for (const ref of files) await this.restoreFile(ref);
       } catch (err) {
+        this.dropCache();
         await this.store.deleteRange({});
         throw err;
       }
@@ -1095,7 +1115,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   }
 
   private async restoreFile(ref: SnapshotFileRef): Promise<void> {
-    let idMap = new Map<number, Buffer>();
+    let idMap = new Map<number, RegisteredState>();
     let ops: KvWriteOp[] = [];
     let opBytes = 0;
     let writing: Promise<void> = Promise.resolve();
@@ -1109,21 +1129,26 @@ export class KeyedStateBackend implements KeyedStateStore {
             `snapshot file '${ref.file}' was written with max parallelism ${header.maxParallelism}, this job has ${this.options.maxParallelism}`,
           );
         if (header.keyGroups.end < start || header.keyGroups.start > end) return false;
-        idMap = new Map(header.states.map((row: StateTableRow) => [row.id, this.registry.registerRestored(row).idBytes]));
+        idMap = new Map(header.states.map((row: StateTableRow) => [row.id, this.registry.registerRestored(row)]));
         return true;
       },
       async (records) => {
         for (const [key, value] of records) {
           const keyGroup = keyGroupOf(key);
           if (keyGroup < start || keyGroup > end) continue;
-          const { id } = readStateId(key);
-          const local = idMap.get(id);
-          if (local === undefined) throw new Error(`snapshot file '${ref.file}' has an entry of state id ${id}, absent from its table`);
-          const stored = withStateId(key, local);
+          const { id, end: idEnd } = readStateId(key);
+          const state = idMap.get(id);
+          if (state === undefined) throw new Error(`snapshot file '${ref.file}' has an entry of state id ${id}, absent from its table`);
+          if (!this.storeHasUncachedKeys) {
+            this.restoreIntoCache(key, keyGroup, idEnd, state, value);
+            continue;
+          }
+          const stored = withStateId(key, state.idBytes);
           // Files are applied in order (a full snapshot, then deltas): an empty value deletes.
           ops.push(value.length === 0 ? { type: 'del', key: stored } : { type: 'put', key: stored, value });
           opBytes += stored.length + value.length;
         }
+        if (!this.storeHasUncachedKeys && this.cachedBytes > this.options.cacheBytes) await this.spillRestored();
         if (opBytes >= RESTORE_BATCH_BYTES) {
           const batch = ops;
           ops = [];
@@ -1144,6 +1169,50 @@ export class KeyedStateBackend implements KeyedStateStore {
     await writing;
     // Written only after the file verified completely; earlier batches are undone by the caller.
     if (ops.length > 0) await this.writeNow(ops);
+  }
+
+  /** Applies one restored record to the cache (see restored-record.ts). */
+  private restoreIntoCache(key: Buffer, keyGroup: number, idEnd: number, state: RegisteredState, value: Buffer): void {
+    const reader = new ValueReader(key, idEnd);
+    const current = reader.readValue();
+    const cacheKey = cacheKeyOf(current);
+    let entry = this.cache.get(cacheKey);
+    if (entry === undefined) {
+      if (value.length === 0) return; // a delete of state that no earlier file restored
+      entry = new KeyEntry(current, cacheKey, keyGroup, reader.pos - idEnd, this.registry.all().length);
+      entry.unstored = true;
+      this.unstoredCount++;
+      this.unstored.push(entry);
+      this.install(entry);
+    }
+    const userKey = state.kind === 'map' ? key.subarray(reader.pos) : undefined;
+    const delta = applyRestoredRecord(entry, state, userKey, value);
+    entry.size += delta;
+    this.cachedBytes += delta;
+  }
+
+  /** The restored state outgrew the cache: writes it all to the store, which takes the rest. */
+  private async spillRestored(): Promise<void> {
+    let captured = new CapturedWrites();
+    for (const entry of this.cache.values()) {
+      this.capture(entry, captured, true);
+      if (captured.length >= 65536) {
+        await this.writeNow(materialize(captured));
+        captured = new CapturedWrites();
+      }
+    }
+    if (captured.length > 0) await this.writeNow(materialize(captured));
+    this.dropCache();
+    this.storeHasUncachedKeys = true;
+  }
+
+  /** Forgets every cached entry (before any state was accessed: nothing else refers to them). */
+  private dropCache(): void {
+    for (const entry of this.cache.values()) entry.cached = false;
+    this.cache.clear();
+    this.cachedBytes = 0;
+    this.unstored = [];
+    this.unstoredCount = 0;
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

@@ -192,40 +192,50 @@ test('restoring one snapshot into two halves keeps only each half’s key groups
     { start: 0, end: 63 },
     { start: 64, end: 127 },
   ];
-  const files: Array<{ file: string; sha256: string }> = [];
-  let total = 0;
-  for (const half of halves) {
-    const { backend: b, store } = await openWithStore(half);
-    try {
-      await b.restore([{ file, sha256 }]);
-      const stored = await dump(store);
-      for (const [key] of stored) {
-        const g = keyGroupOf(key);
-        assert.ok(g >= half.start && g <= half.end, `key group ${g} outside [${half.start}, ${half.end}]`);
+  // A cache large enough restores into the cache; a small one spills the restored state into the store.
+  for (const cacheBytes of [1 << 20, 16 << 10]) {
+    const files: Array<{ file: string; sha256: string }> = [];
+    let total = 0;
+    for (const half of halves) {
+      const { backend: b, store } = await openWithStore(half, { cacheBytes });
+      try {
+        await b.restore([{ file, sha256 }]);
+        const mine = keys.filter((k) => {
+          const g = assignToKeyGroup(k, MAX_PARALLELISM);
+          return g >= half.start && g <= half.end;
+        });
+        assert.ok(mine.length > 100 && mine.length < 300, 'both halves own keys');
+        const stored = await dump(store);
+        if (cacheBytes === 1 << 20) {
+          assert.equal(stored.length, 0, 'restored into the cache only');
+          assert.equal(b.stats().cachedKeys, mine.length);
+          total += b.stats().cachedKeys * 5;
+        } else {
+          assert.equal(b.stats().cachedKeys, 0, 'spilled into the store');
+          for (const [key] of stored) {
+            const g = keyGroupOf(key);
+            assert.ok(g >= half.start && g <= half.end, `key group ${g} outside [${half.start}, ${half.end}]`);
+          }
+          total += stored.length;
+        }
+        await expectFilled(b, mine, true);
+        const other = keys.find((k) => !mine.includes(k))!;
+        await assert.rejects(b.prefetch([other]), /outside this backend's range/);
+        const out = fresh('half');
+        files.push({ file: out, sha256: (await b.snapshotSync(2).writeTo(out)).sha256 });
+      } finally {
+        await b.dispose();
       }
-      total += stored.length;
-      const mine = keys.filter((k) => {
-        const g = assignToKeyGroup(k, MAX_PARALLELISM);
-        return g >= half.start && g <= half.end;
-      });
-      assert.ok(mine.length > 100 && mine.length < 300, 'both halves own keys');
-      await expectFilled(b, mine, true);
-      const other = keys.find((k) => !mine.includes(k))!;
-      await assert.rejects(b.prefetch([other]), /outside this backend's range/);
-      const out = fresh('half');
-      files.push({ file: out, sha256: (await b.snapshotSync(2).writeTo(out)).sha256 });
-    } finally {
-      await b.dispose();
     }
-  }
-  assert.equal(total, keys.length * 5);
-  // Scale back in: one instance restores from both halves.
-  const { backend: merged } = await openWithStore();
-  try {
-    await merged.restore(files);
-    await expectFilled(merged, keys, true);
-  } finally {
-    await merged.dispose();
+    assert.equal(total, keys.length * 5);
+    // Scale back in: one instance restores from both halves.
+    const { backend: merged } = await openWithStore(ALL, { cacheBytes });
+    try {
+      await merged.restore(files);
+      await expectFilled(merged, keys, true);
+    } finally {
+      await merged.dispose();
+    }
   }
 });
 
