@@ -316,6 +316,13 @@ test('the same sequences without evictions (everything cached)', async () => {
   );
 });
 
+test('the same with a cache of a few keys: restores fit in the cache, then their keys are evicted and read back', async () => {
+  await fc.assert(
+    fc.asyncProperty(opsArb, (ops) => runSequence(ops, 3000, { incremental: true })),
+    { numRuns: 10 },
+  );
+});
+
 test('state of a key is only reachable after prefetch, and only for owned key groups', async () => {
   const b = await KeyedStateBackend.open({
     dir: freshDir(),
