@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobClient } from '@eddy/client';
+import { WORKER_NODE_FLAGS } from '@eddy/common';
 import { CLUSTER_NODE_MAIN } from './paths.js';
 import { pollUntil } from './polling.js';
 import { NodeProcess, tailOf } from './processes.js';
@@ -20,7 +21,8 @@ export interface ClusterOptions {
   /** Slots per worker. */
   readonly slots: number;
   /**
-   * Extra node flags for worker processes, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']`.
+   * Extra node flags for worker processes, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']`,
+   * after `WORKER_NODE_FLAGS`, which workers always get (as `eddy local` passes them).
    * Default: the whitespace-separated words of `EDDY_BENCH_WORKER_NODE_ARGS`, or none.
    */
   readonly workerNodeArgs?: readonly string[];
@@ -97,8 +99,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bench-'));
   const checkpointDir = path.join(dir, 'checkpoints');
   const timeout = opts.startTimeoutMs ?? 30_000;
-  const workerNodeArgs =
-    opts.workerNodeArgs ?? (process.env.EDDY_BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+  const workerNodeArgs = [
+    ...WORKER_NODE_FLAGS,
+    ...(opts.workerNodeArgs ?? (process.env.EDDY_BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '')),
+  ];
   let coordinator: NodeProcess | undefined;
   const workers: WorkerEntry[] = [];
   const workerPids = new Map<string, number>();

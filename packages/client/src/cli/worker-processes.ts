@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { WORKER_NODE_FLAGS } from '@eddy/common';
 import { LineSplitter } from './lines.js';
 
 /** How a child ended. */
@@ -79,7 +80,7 @@ export class WorkerProcess {
    */
   static spawn(opts: WorkerProcessOptions): WorkerProcess {
     // Source maps: failures in job code then point at the job file, not at the bundle.
-    const child = spawn(process.execPath, ['--enable-source-maps', CLI_MAIN, 'worker', ...opts.args], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...WORKER_NODE_FLAGS, CLI_MAIN, 'worker', ...opts.args], {
       env: opts.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
