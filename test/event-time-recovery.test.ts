@@ -13,9 +13,13 @@
  * - test/jobs/event-time-recovery-late.ts: a window with late records and no side output; the job
  *   status (client, `eddy status --json` and the table) reports exactly the number of late
  *   records the oracle predicts, and the windows hold exactly the records that were not late.
+ * - test/jobs/event-time-recovery-lateness.ts: tumbling windows with allowed lateness, which fire
+ *   again for records within it, and a side output for records beyond it, from a single source
+ *   whose watermarks are a plain function of the input also across restores; under the same
+ *   three kills, both sinks commit exactly what a replay of the input through Flink's window
+ *   semantics predicts (test/support/lateness-oracle.ts), every firing exactly once.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { JobStatusJson } from '@eddy/client';
@@ -24,6 +28,8 @@ import { checkpointedSuite, waitUntilFinished } from './harness/checkpointed-clu
 import { pollUntil, runEddy, type Cluster } from './harness/cluster.js';
 import { LATE_KEYS, LATE_WINDOW_MS, lateEventTimeOf } from './jobs/event-time-recovery-late.js';
 import { MODEL, eventTimeOf, sessionIncludes } from './jobs/event-time-recovery-model.js';
+import { assertSameRecords, hasCommitted, readCommitted } from './support/committed-output.js';
+import { expectedLateness } from './support/lateness-oracle.js';
 import { seeded } from './support/seeded.js';
 
 const TO = 39_999;
@@ -36,6 +42,9 @@ const KILLED_CHECKPOINT_MS = 300;
 const BRANCHES = ['tumble-agg', 'tumble-process', 'session', 'timers'] as const;
 type Branch = (typeof BRANCHES)[number];
 const LATE_TO = 1999;
+/** Input and rate of the lateness job under kills: ~13 s undisturbed, 200 s of event time. */
+const LATENESS_TO = 19_999;
+const LATENESS_RATE = 1500;
 
 // ---- oracle ------------------------------------------------------------------------------------
 
@@ -133,64 +142,6 @@ function expectedLate(to: number): { windows: unknown[]; late: number; disordere
 
 // ---- output ------------------------------------------------------------------------------------
 
-/** JSON with object keys sorted, so equal records have equal strings whatever their key order. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x !== null && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : x,
-  );
-}
-
-/** The records of a FileSink directory's committed part files, and the names of hidden files left behind. */
-function readCommitted(dir: string): { records: unknown[]; hidden: string[] } {
-  const records: unknown[] = [];
-  const hidden: string[] = [];
-  if (!existsSync(dir)) return { records, hidden };
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.')) {
-      hidden.push(name);
-      continue;
-    }
-    assert.match(name, /^part-\d+-\d+\.jsonl$/, `unexpected file '${name}' in ${dir}`);
-    for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) if (line !== '') records.push(JSON.parse(line));
-  }
-  return { records, hidden };
-}
-
-/** Whether a FileSink directory has a committed part file with at least one record. */
-function hasCommitted(dir: string): boolean {
-  return existsSync(dir) && readdirSync(dir).some((f) => !f.startsWith('.') && readFileSync(join(dir, f), 'utf8').length > 0);
-}
-
-/**
- * Asserts that `actual` is exactly the multiset `expected` (whose records are distinct, so every
- * one must appear exactly once), naming up to five missing and five extra records.
- */
-function assertSameRecords(actual: readonly unknown[], expected: readonly unknown[], what: string): void {
-  const want = new Map<string, number>();
-  for (const r of expected) want.set(canonical(r), (want.get(canonical(r)) ?? 0) + 1);
-  assert.equal(want.size, expected.length, `${what}: the oracle's records are distinct`);
-  const extra: string[] = [];
-  let duplicates = 0;
-  const seen = new Map<string, number>();
-  for (const r of actual) {
-    const c = canonical(r);
-    const times = (seen.get(c) ?? 0) + 1;
-    seen.set(c, times);
-    if (!want.has(c)) extra.push(c);
-    else if (times > 1) duplicates++;
-  }
-  const missing = [...want.keys()].filter((c) => !seen.has(c));
-  if (extra.length > 0 || missing.length > 0 || duplicates > 0)
-    assert.fail(
-      `${what}: ${actual.length} records committed, ${expected.length} expected; ` +
-        `${missing.length} missing, ${extra.length} unexpected, ${duplicates} repeated\n` +
-        `missing e.g.: ${missing.slice(0, 5).join('\n  ')}\nunexpected e.g.: ${extra.slice(0, 5).join('\n  ')}`,
-    );
-  assert.equal(actual.length, expected.length, `${what}: record count`);
-}
-
 /** Asserts every branch under `out` committed exactly the oracle's records and left no hidden files. */
 function assertPipelineOutput(out: string, expected: Record<Branch, unknown[]>): void {
   for (const branch of BRANCHES) {
@@ -207,11 +158,47 @@ async function holders(cluster: Cluster, live: ReadonlySet<number>, status: { ta
   return [...new Set(status.tasks.map((t) => indexById.get(t.workerId)))].filter((i): i is number => i !== undefined).sort((a, b) => a - b);
 }
 
+/**
+ * SIGKILLs {@link KILLS} times a (seeded) random live worker holding tasks of the job, each time
+ * after a checkpoint of the current execution completed (the first time also after every
+ * directory of `committedDirs` holds committed results, so the restored state holds windows and
+ * timers that already fired as well as pending ones), and starts a replacement each time.
+ */
+async function killDuringRun(cluster: Cluster, jobId: string, committedDirs: readonly string[], seed = 20261207): Promise<void> {
+  const client = cluster.client;
+  const random = seeded(seed);
+  const live = new Set(cluster.workers.flatMap((w, i) => (w.exitCode === null && w.signalCode === null ? [i] : [])));
+  let checkpointBefore = 0;
+  for (let kill = 1; kill <= KILLS; kill++) {
+    const status = await pollUntil(
+      `a checkpoint after restart ${kill - 1}${kill === 1 ? ' and committed results in every sink' : ''}`,
+      async () => {
+        const s = await client.getJobStatus(jobId);
+        assert.notEqual(s.state, 'FAILED', `job failed: ${s.failure}\n${cluster.logs()}`);
+        assert.notEqual(s.state, 'FINISHED', `the job finished before kill ${kill}; slow the source down`);
+        if (s.state !== 'RUNNING' || Number(s.lastCheckpointId) <= checkpointBefore) return undefined;
+        if (kill === 1 && !committedDirs.every(hasCommitted)) return undefined;
+        return s;
+      },
+      60_000,
+    );
+    checkpointBefore = Number(status.lastCheckpointId);
+    const candidates = await holders(cluster, live, status);
+    assert.ok(candidates.length > 0, 'some live worker holds tasks of the job');
+    const victim = candidates[Math.floor(random() * candidates.length)]!;
+    await cluster.killWorker(victim, 'SIGKILL');
+    live.delete(victim);
+    live.add(await cluster.addWorker());
+    await pollUntil(`restart ${kill} noticed`, async () => Number((await client.getJobStatus(jobId)).restarts) >= kill, 30_000);
+  }
+}
+
 describe('event time under kill -9, and the late-records metric', () => {
   const suite = checkpointedSuite('eddy-etr', { workers: 3, slots: 2 });
   const expected = expectedPipeline(TO);
+  const lateness = expectedLateness(LATENESS_TO);
 
-  test('the oracle is not trivial', () => {
+  test('the oracles are not trivial', () => {
     // Guards the test's design: every branch has results, and the session windows and the odd
     // timers have something to merge and to delete.
     for (const b of BRANCHES) assert.ok(expected[b].length > 100, `${b}: ${expected[b].length} results`);
@@ -220,6 +207,10 @@ describe('event time under kill -9, and the late-records metric', () => {
     assert.ok(odd > 0 && odd < timers.length / 2, `some buckets are odd (${odd} of ${timers.length - odd})`);
     const sessions = expected.session as { end: number; start: number }[];
     assert.ok(sessions.every((s) => s.end - s.start > 5 * MODEL.session.gapMs), 'every session spans many merged windows');
+    // The lateness job has windows that fire again for records within the lateness, and records beyond it.
+    assert.ok(lateness.lateFirings > 50, `late firings: ${lateness.lateFirings}`);
+    assert.ok(lateness.late.length > 50, `records beyond the lateness: ${lateness.late.length}`);
+    assert.ok(lateness.windows.length > lateness.lateFirings + 1000, `firings: ${lateness.windows.length}`);
   });
 
   test('an undisturbed run commits exactly the oracle', async () => {
@@ -237,41 +228,40 @@ describe('event time under kill -9, and the late-records metric', () => {
     const { cluster, out } = suite();
     const client = cluster.client;
     const dir = join(out, 'killed');
-    const random = seeded(20261207);
     const jobId = await client.submitJobFile('test/jobs/event-time-recovery-pipeline.ts', {
       args: [
         ...['--to', String(TO), '--rate', String(RATE), '--out', dir],
         ...['--parallelism', String(KILLED_PARALLELISM), '--checkpoint', String(KILLED_CHECKPOINT_MS)],
       ],
     });
-    const live = new Set(cluster.workers.flatMap((w, i) => (w.exitCode === null && w.signalCode === null ? [i] : [])));
-    let checkpointBefore = 0;
-    for (let kill = 1; kill <= KILLS; kill++) {
-      const status = await pollUntil(
-        `a checkpoint after restart ${kill - 1}${kill === 1 ? ' and committed results of every branch' : ''}`,
-        async () => {
-          const s = await client.getJobStatus(jobId);
-          assert.notEqual(s.state, 'FAILED', `job failed: ${s.failure}\n${cluster.logs()}`);
-          assert.notEqual(s.state, 'FINISHED', `the job finished before kill ${kill}; slow the source down`);
-          if (s.state !== 'RUNNING' || Number(s.lastCheckpointId) <= checkpointBefore) return undefined;
-          if (kill === 1 && !BRANCHES.every((b) => hasCommitted(join(dir, b)))) return undefined;
-          return s;
-        },
-        60_000,
-      );
-      checkpointBefore = Number(status.lastCheckpointId);
-      const candidates = await holders(cluster, live, status);
-      assert.ok(candidates.length > 0, 'some live worker holds tasks of the job');
-      const victim = candidates[Math.floor(random() * candidates.length)]!;
-      await cluster.killWorker(victim, 'SIGKILL');
-      live.delete(victim);
-      live.add(await cluster.addWorker());
-      await pollUntil(`restart ${kill} noticed`, async () => Number((await client.getJobStatus(jobId)).restarts) >= kill, 30_000);
-    }
+    await killDuringRun(cluster, jobId, BRANCHES.map((b) => join(dir, b)));
 
     const final = await waitUntilFinished(cluster, jobId, 120_000);
     assert.equal(Number(final.restarts), KILLS, 'each kill caused exactly one restart');
     assertPipelineOutput(dir, expected);
+  });
+
+  test(`allowed lateness and the late side output survive ${KILLS} worker kills: the output equals the oracle`, async () => {
+    const { cluster, out } = suite();
+    const client = cluster.client;
+    const dir = join(out, 'lateness');
+    const jobId = await client.submitJobFile('test/jobs/event-time-recovery-lateness.ts', {
+      args: [
+        ...['--to', String(LATENESS_TO), '--rate', String(LATENESS_RATE), '--out', dir],
+        ...['--parallelism', String(KILLED_PARALLELISM), '--checkpoint', String(KILLED_CHECKPOINT_MS)],
+      ],
+    });
+    await killDuringRun(cluster, jobId, [join(dir, 'windows'), join(dir, 'late')], 20261204);
+    const final = await waitUntilFinished(cluster, jobId, 120_000);
+    assert.equal(Number(final.restarts), KILLS, 'each kill caused exactly one restart');
+    for (const [name, records] of [
+      ['windows', lateness.windows],
+      ['late', lateness.late],
+    ] as const) {
+      const committed = readCommitted(join(dir, name));
+      assert.deepEqual(committed.hidden, [], `${name}: no in-progress or uncommitted files are left behind`);
+      assertSameRecords(committed.records, records, `lateness ${name}`);
+    }
   });
 
   test('status reports exactly the late records the oracle predicts, and the windows hold the rest', async () => {
