@@ -17,13 +17,13 @@ import {
   NumberSequenceSource,
   TumblingEventTimeWindows,
   WatermarkStrategy,
-  type AggregateFunction,
   type Collector,
   type StreamExecutionEnvironment,
   type WatermarkGenerator,
   type WatermarkOutput,
   type WindowContext,
 } from '@eddy/api';
+import { countAndSum, type CountSum } from './count-and-sum.js';
 
 /** Keys of the windows. */
 export const LATE_KEYS = 4;
@@ -55,17 +55,6 @@ export interface LateWindowSum {
   s: number;
 }
 
-interface Acc {
-  c: number;
-  s: number;
-}
-
-const countAndSum: AggregateFunction<number, Acc, Acc> = {
-  createAccumulator: () => ({ c: 0, s: 0 }),
-  add: (n, acc) => ({ c: acc.c + 1, s: acc.s + n }),
-  getResult: (acc) => acc,
-};
-
 export default (env: StreamExecutionEnvironment, args: string[]): void => {
   const arg = (name: string, fallback: string): string => {
     const i = args.indexOf(`--${name}`);
@@ -83,7 +72,7 @@ export default (env: StreamExecutionEnvironment, args: string[]): void => {
     .setParallelism(1)
     .keyBy((n) => n % LATE_KEYS)
     .window(TumblingEventTimeWindows.of<number>(LATE_WINDOW_MS))
-    .aggregate(countAndSum, (k: number, ctx: WindowContext, [acc]: Acc[], o: Collector<LateWindowSum>) =>
+    .aggregate(countAndSum, (k: number, ctx: WindowContext, [acc]: CountSum[], o: Collector<LateWindowSum>) =>
       o.collect({ k, start: ctx.window.start, c: acc!.c, s: acc!.s }),
     )
     .uid('late-window')

@@ -22,7 +22,6 @@ import {
   OutputTag,
   TumblingEventTimeWindows,
   WatermarkStrategy,
-  type AggregateFunction,
   type Collector,
   type ReaderOutput,
   type Source,
@@ -31,6 +30,7 @@ import {
   type StreamExecutionEnvironment,
   type WindowContext,
 } from '@eddy/api';
+import { countAndSum, type CountSum } from './count-and-sum.js';
 import { LATE_KEYS, LATE_WINDOW_MS, MaxSeenPunctuated, lateEventTimeOf, type LateWindowSum } from './event-time-recovery-late.js';
 
 /** Allowed lateness of the windows in ms: some lagging records fall within it, the others beyond. */
@@ -85,17 +85,6 @@ class BlockRatedSource implements Source<number, BlockSplit> {
   }
 }
 
-interface Acc {
-  c: number;
-  s: number;
-}
-
-const countAndSum: AggregateFunction<number, Acc, Acc> = {
-  createAccumulator: () => ({ c: 0, s: 0 }),
-  add: (n, acc) => ({ c: acc.c + 1, s: acc.s + n }),
-  getResult: (acc) => acc,
-};
-
 export default (env: StreamExecutionEnvironment, args: string[]): void => {
   const arg = (name: string, fallback: string): string => {
     const i = args.indexOf(`--${name}`);
@@ -117,7 +106,7 @@ export default (env: StreamExecutionEnvironment, args: string[]): void => {
     .window(TumblingEventTimeWindows.of<number>(LATE_WINDOW_MS))
     .allowedLateness(LATENESS_ALLOWED_MS)
     .sideOutputLateData(tooLate)
-    .aggregate(countAndSum, (k: number, ctx: WindowContext, [acc]: Acc[], o: Collector<LateWindowSum>) =>
+    .aggregate(countAndSum, (k: number, ctx: WindowContext, [acc]: CountSum[], o: Collector<LateWindowSum>) =>
       o.collect({ k, start: ctx.window.start, c: acc!.c, s: acc!.s }),
     )
     .uid('lateness-window')

@@ -27,7 +27,6 @@ import {
   TumblingEventTimeWindows,
   EventTimeSessionWindows,
   WatermarkStrategy,
-  type AggregateFunction,
   type Collector,
   type KeyedProcessContext,
   type KeyedProcessFunction,
@@ -37,6 +36,7 @@ import {
   type StreamExecutionEnvironment,
   type WindowContext,
 } from '@eddy/api';
+import { countAndSum, type CountSum } from './count-and-sum.js';
 import { MAX_DISORDER_MS, MODEL, StridedRatedSource, eventTimeOf, sessionIncludes } from './event-time-recovery-model.js';
 
 /** A window's count and sum, with its key and bounds (tumbling windows leave out `end`). */
@@ -61,27 +61,15 @@ export type BucketResult = { k: number; b: number; c: number; s: number } | { k:
 /** The watermark bound: larger than the disorder, so no record is late (see the module comment). */
 const OUT_OF_ORDERNESS_MS = 2 * MAX_DISORDER_MS;
 
-interface Acc {
-  c: number;
-  s: number;
-}
-
-const countAndSum: AggregateFunction<number, Acc, Acc> = {
-  createAccumulator: () => ({ c: 0, s: 0 }),
-  add: (n, acc) => ({ c: acc.c + 1, s: acc.s + n }),
-  getResult: (acc) => acc,
-  merge: (a, b) => ({ c: a.c + b.c, s: a.s + b.s }),
-};
-
 /**
  * Sums each event-time bucket of a key; see the module comment. A bucket is complete when its
  * timer fires: the timer's time lies beyond the bucket's end, and no record is late.
  */
 class BucketTimers implements KeyedProcessFunction<number, number, BucketResult> {
-  private buckets!: MapState<number, Acc>;
+  private buckets!: MapState<number, CountSum>;
 
   open(ctx: RuntimeContext): void {
-    this.buckets = ctx.getMapState(new MapStateDescriptor<number, Acc>('buckets'));
+    this.buckets = ctx.getMapState(new MapStateDescriptor<number, CountSum>('buckets'));
   }
 
   processElement(n: number, ctx: KeyedProcessContext<number>, _out: Collector<BucketResult>): void {
@@ -136,7 +124,7 @@ export default (env: StreamExecutionEnvironment, args: string[]): void => {
   numbers
     .keyBy((n) => n % MODEL.tumbleAgg.keys)
     .window(TumblingEventTimeWindows.of<number>(MODEL.tumbleAgg.sizeMs))
-    .aggregate(countAndSum, (k: number, ctx: WindowContext, [acc]: Acc[], o: Collector<WindowSum>) =>
+    .aggregate(countAndSum, (k: number, ctx: WindowContext, [acc]: CountSum[], o: Collector<WindowSum>) =>
       o.collect({ k, start: ctx.window.start, c: acc!.c, s: acc!.s }),
     )
     .uid('tumble-agg')
@@ -160,7 +148,7 @@ export default (env: StreamExecutionEnvironment, args: string[]): void => {
     .name('session-blocks')
     .keyBy((n) => n % MODEL.session.keys)
     .window(EventTimeSessionWindows.withGap<number>(MODEL.session.gapMs))
-    .aggregate(countAndSum, (k: number, ctx: WindowContext, [acc]: Acc[], o: Collector<WindowSum>) =>
+    .aggregate(countAndSum, (k: number, ctx: WindowContext, [acc]: CountSum[], o: Collector<WindowSum>) =>
       o.collect({ k, start: ctx.window.start, end: ctx.window.end, c: acc!.c, s: acc!.s }),
     )
     .uid('session')
