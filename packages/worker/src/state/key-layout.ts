@@ -119,10 +119,20 @@ export function encodeStateId(id: number): Buffer {
  * @throws RangeError for a key too short to hold a key group and a state id.
  */
 export function readStateId(storedKey: Buffer): { id: number; end: number } {
+  return readStateIdAt(storedKey, 0, storedKey.length);
+}
+
+/**
+ * {@link readStateId} of the stored key `buf[start, end)`, for keys read in place from a file
+ * buffer. @returns the id and the offset in `buf` of the first byte after it.
+ * @throws RangeError for a key too short to hold a key group and a state id.
+ */
+export function readStateIdAt(buf: Buffer, start: number, end: number): { id: number; end: number } {
   let id = 0;
   let shift = 0;
-  for (let i = KEY_GROUP_BYTES; i < storedKey.length && i < KEY_GROUP_BYTES + 3; i++) {
-    const b = storedKey[i]!;
+  const first = start + KEY_GROUP_BYTES;
+  for (let i = first; i < end && i < first + 3; i++) {
+    const b = buf[i]!;
     id += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) return { id, end: i + 1 };
     shift += 7;

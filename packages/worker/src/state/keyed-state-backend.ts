@@ -54,7 +54,7 @@ import type {
   ValueStateDescriptor,
 } from '@eddy/api';
 import { assignToKeyGroup, ValueReader, type KeyGroupRange } from '@eddy/common';
-import { cacheKeyOf, encodeKey, keyGroupOf, prefixEnd, readStateId, storedKey, withStateId, type CacheKey } from './key-layout.js';
+import { cacheKeyOf, encodeKey, prefixEnd, readStateIdAt, storedKey, withStateId, type CacheKey } from './key-layout.js';
 import { CapturedWrites, KeyEntry, ListSlot, MapSlot, materialize, SingleSlot, type Slot } from './key-entry.js';
 import {
   RocksAggregatingState,
@@ -65,9 +65,9 @@ import {
   type StateHost,
 } from './keyed-states.js';
 import { openRocksDbStore, type KvIterator, type KvStore, type KvWriteOp } from './rocksdb-store.js';
-import { readSnapshotFile, writeSnapshotFile, type SnapshotHeader } from './snapshot-file.js';
+import { readSnapshotRecords, writeSnapshotFile, type RecordBatch, type SnapshotHeader } from './snapshot-file.js';
 import { StateRegistry, type RegisteredState, type StateTableRow } from './state-registry.js';
-import { applyRestoredRecord } from './restored-record.js';
+import { Applied, applyNewerRecord, sweepTombstones } from './restored-record.js';
 import { expiredEntryFilter } from './value-format.js';
 
 /** Options of a {@link KeyedStateBackend}. */
@@ -1087,13 +1087,16 @@ export class KeyedStateBackend implements KeyedStateStore {
   /**
    * Loads snapshot files (possibly written by several instances before rescaling), keeping only
    * entries whose key group is in this backend's range and registering the state names they hold.
+   * `files` are in the order they apply: each instance's chain, a full snapshot then its deltas,
+   * so the first file is a full snapshot.
    * Files whose key-group range does not intersect this backend's are skipped unread. Every file
    * that is read is verified: header, record count in the trailer, SHA-256.
    *
-   * The state is restored into the cache, without RocksDB, as long as it fits: the cache then holds
-   * every key with state, as before a failure, so loads and full snapshots need no store. When it
-   * outgrows the cache, everything restored so far is written to the store and the rest goes
-   * there directly.
+   * The state is restored into the cache, without RocksDB, when it fits: the cache then holds
+   * every key with state, as before a failure, so loads and full snapshots need no store. The
+   * chain is applied newest file first (see restored-record.ts), so superseded records cost a
+   * lookup only. When the state outgrows the cache, the cache is emptied again and the chain is
+   * written to the store in order, from which keys are then loaded on demand.
    * @throws SnapshotFileError when a file is missing or fails verification; the cache and the
    *   store are then emptied again (dispose the backend). Error when the backend already holds
    *   state or a file was written with another max parallelism.
@@ -1105,7 +1108,10 @@ export class KeyedStateBackend implements KeyedStateStore {
     this.restoreCalled = true;
     await this.enqueue(async () => {
       try {
-        for (const ref of files) await this.restoreFile(ref);
+        if (await this.restoreIntoCache(files)) return;
+        this.dropCache();
+        this.storeHasUncachedKeys = true;
+        for (const ref of files) await this.restoreIntoStore(ref);
       } catch (err) {
         this.dropCache();
         await this.store.deleteRange({});
@@ -1114,13 +1120,18 @@ export class KeyedStateBackend implements KeyedStateStore {
     });
   }
 
-  private async restoreFile(ref: SnapshotFileRef): Promise<void> {
+  /**
+   * Reads a file's header and hands its records in this backend's key groups, with their
+   * states, to `apply`.
+   */
+  private async readRestoreFile(
+    ref: SnapshotFileRef,
+    apply: (batch: RecordBatch, i: number, keyGroup: number, state: RegisteredState, idEnd: number) => void,
+    afterBatch: () => Promise<void>,
+  ): Promise<void> {
     let idMap = new Map<number, RegisteredState>();
-    let ops: KvWriteOp[] = [];
-    let opBytes = 0;
-    let writing: Promise<void> = Promise.resolve();
     const { start, end } = this.range;
-    const reading = readSnapshotFile(
+    await readSnapshotRecords(
       ref.file,
       ref.sha256,
       (header) => {
@@ -1132,36 +1143,105 @@ export class KeyedStateBackend implements KeyedStateStore {
         idMap = new Map(header.states.map((row: StateTableRow) => [row.id, this.registry.registerRestored(row)]));
         return true;
       },
-      async (records) => {
-        for (const [key, value] of records) {
-          const keyGroup = keyGroupOf(key);
+      async (batch) => {
+        const { buf, offsets } = batch;
+        for (let i = 0, n = batch.count; i < n; i++) {
+          const keyStart = offsets[4 * i]!;
+          const keyGroup = buf.readUInt16BE(keyStart);
           if (keyGroup < start || keyGroup > end) continue;
-          const { id, end: idEnd } = readStateId(key);
+          const { id, end: idEnd } = readStateIdAt(buf, keyStart, offsets[4 * i + 1]!);
           const state = idMap.get(id);
           if (state === undefined) throw new Error(`snapshot file '${ref.file}' has an entry of state id ${id}, absent from its table`);
-          if (!this.storeHasUncachedKeys) {
-            this.restoreIntoCache(key, keyGroup, idEnd, state, value);
-            continue;
-          }
-          const stored = withStateId(key, state.idBytes);
-          // Files are applied in order (a full snapshot, then deltas): an empty value deletes.
-          ops.push(value.length === 0 ? { type: 'del', key: stored } : { type: 'put', key: stored, value });
-          opBytes += stored.length + value.length;
+          apply(batch, i, keyGroup, state, idEnd);
         }
-        if (!this.storeHasUncachedKeys && this.cachedBytes > this.options.cacheBytes) await this.spillRestored();
-        if (opBytes >= RESTORE_BATCH_BYTES) {
-          const batch = ops;
-          ops = [];
-          opBytes = 0;
-          // One batch in flight: the file is read and parsed while the store writes the last one.
-          await writing;
-          writing = this.writeNow(batch);
-          writing.catch(() => undefined); // awaited before the next batch or at the end
-        }
+        await afterBatch();
       },
     );
+  }
+
+  /**
+   * Applies the chain to the cache, newest file first.
+   * @returns false, with part of the state in the cache, when the state outgrew the cache.
+   */
+  private async restoreIntoCache(files: readonly SnapshotFileRef[]): Promise<boolean> {
+    const tombstoned: KeyEntry[] = [];
+    let sameFile: Set<object> | undefined;
+    let reader: ValueReader | undefined;
+    let readerBuf: Buffer | undefined;
+    const apply = (batch: RecordBatch, i: number, keyGroup: number, state: RegisteredState, idEnd: number): void => {
+      const { buf, offsets } = batch;
+      if (readerBuf !== buf) {
+        reader = new ValueReader(buf);
+        readerBuf = buf;
+      }
+      const r = reader!;
+      r.pos = idEnd;
+      const current = r.readValue();
+      const keyBytesLength = r.pos - idEnd;
+      const cacheKey = cacheKeyOf(current);
+      let entry = this.cache.get(cacheKey);
+      if (entry === undefined) {
+        entry = new KeyEntry(current, cacheKey, keyGroup, keyBytesLength, this.registry.all().length);
+        entry.unstored = true;
+        this.unstoredCount++;
+        this.unstored.push(entry);
+        this.install(entry);
+      }
+      const before = entry.size;
+      const applied = applyNewerRecord(entry, state, r, offsets[4 * i + 1]!, buf, offsets[4 * i + 2]!, offsets[4 * i + 3]!, sameFile);
+      if (applied === Applied.Deleted) tombstoned.push(entry);
+      this.cachedBytes += entry.size - before;
+    };
+    const outgrown = new Error('the restored state outgrew the cache');
+    // Stops reading the file; the restore then starts over into the store.
+    const afterBatch = (): Promise<void> => (this.cachedBytes > this.options.cacheBytes ? Promise.reject(outgrown) : Promise.resolve());
     try {
-      await reading;
+      for (let f = files.length - 1; f >= 0; f--) {
+        // The first file is a full snapshot, which holds each stored key once.
+        sameFile = f === 0 ? undefined : new Set();
+        await this.readRestoreFile(files[f]!, apply, afterBatch);
+      }
+      sameFile = undefined;
+    } catch (err) {
+      if (err === outgrown) return false;
+      throw err;
+    }
+    for (const entry of tombstoned) {
+      if (!entry.cached || !sweepTombstones(entry)) continue;
+      // Deleted by a newer file in every state it had: the key has no state.
+      this.cache.delete(entry.cacheKey);
+      entry.cached = false;
+      entry.unstored = false;
+      this.unstoredCount--;
+      this.cachedBytes -= entry.size;
+    }
+    return true;
+  }
+
+  /** Writes one file's records to the store, in order: an empty value deletes. */
+  private async restoreIntoStore(ref: SnapshotFileRef): Promise<void> {
+    let ops: KvWriteOp[] = [];
+    let opBytes = 0;
+    let writing: Promise<void> = Promise.resolve();
+    const apply = (batch: RecordBatch, i: number, _keyGroup: number, state: RegisteredState): void => {
+      const key = batch.key(i);
+      const value = batch.value(i);
+      const stored = withStateId(key, state.idBytes);
+      ops.push(value.length === 0 ? { type: 'del', key: stored } : { type: 'put', key: stored, value });
+      opBytes += stored.length + value.length;
+    };
+    const afterBatch = async (): Promise<void> => {
+      if (opBytes < RESTORE_BATCH_BYTES) return;
+      const batch = ops;
+      ops = [];
+      opBytes = 0;
+      // One batch in flight: the file is read and parsed while the store writes the last one.
+      await writing;
+      writing = this.writeNow(batch);
+      writing.catch(() => undefined); // awaited before the next batch or at the end
+    };
+    try {
+      await this.readRestoreFile(ref, apply, afterBatch);
     } finally {
       // Before the caller undoes a failed restore, the batch in flight must have landed.
       await writing.catch(() => undefined);
@@ -1169,41 +1249,6 @@ export class KeyedStateBackend implements KeyedStateStore {
     await writing;
     // Written only after the file verified completely; earlier batches are undone by the caller.
     if (ops.length > 0) await this.writeNow(ops);
-  }
-
-  /** Applies one restored record to the cache (see restored-record.ts). */
-  private restoreIntoCache(key: Buffer, keyGroup: number, idEnd: number, state: RegisteredState, value: Buffer): void {
-    const reader = new ValueReader(key, idEnd);
-    const current = reader.readValue();
-    const cacheKey = cacheKeyOf(current);
-    let entry = this.cache.get(cacheKey);
-    if (entry === undefined) {
-      if (value.length === 0) return; // a delete of state that no earlier file restored
-      entry = new KeyEntry(current, cacheKey, keyGroup, reader.pos - idEnd, this.registry.all().length);
-      entry.unstored = true;
-      this.unstoredCount++;
-      this.unstored.push(entry);
-      this.install(entry);
-    }
-    const userKey = state.kind === 'map' ? key.subarray(reader.pos) : undefined;
-    const delta = applyRestoredRecord(entry, state, userKey, value);
-    entry.size += delta;
-    this.cachedBytes += delta;
-  }
-
-  /** The restored state outgrew the cache: writes it all to the store, which takes the rest. */
-  private async spillRestored(): Promise<void> {
-    let captured = new CapturedWrites();
-    for (const entry of this.cache.values()) {
-      this.capture(entry, captured, true);
-      if (captured.length >= 65536) {
-        await this.writeNow(materialize(captured));
-        captured = new CapturedWrites();
-      }
-    }
-    if (captured.length > 0) await this.writeNow(materialize(captured));
-    this.dropCache();
-    this.storeHasUncachedKeys = true;
   }
 
   /** Forgets every cached entry (before any state was accessed: nothing else refers to them). */

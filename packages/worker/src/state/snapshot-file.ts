@@ -244,6 +244,33 @@ export async function writeSnapshotFile(
 }
 
 /**
+ * Records of a snapshot file as offsets into one read buffer, so that a reader that drops most
+ * of them (a restore applying the newest file first) allocates nothing per record. As with
+ * {@link readSnapshotFile}, a view kept beyond the batch keeps the whole read buffer alive.
+ */
+export class RecordBatch {
+  /** Four offsets per record into {@link buf}: key start, key end, value start, value end. */
+  readonly offsets: number[] = [];
+
+  constructor(readonly buf: Buffer) {}
+
+  /** Records in the batch. */
+  get count(): number {
+    return this.offsets.length >>> 2;
+  }
+
+  /** Record `i`'s key, a view into the read buffer. */
+  key(i: number): Buffer {
+    return this.buf.subarray(this.offsets[4 * i], this.offsets[4 * i + 1]);
+  }
+
+  /** Record `i`'s value (empty for a delete in a delta), a view into the read buffer. */
+  value(i: number): Buffer {
+    return this.buf.subarray(this.offsets[4 * i + 2], this.offsets[4 * i + 3]);
+  }
+}
+
+/**
  * Reads a snapshot file: `onHeader` sees the header first and may return `false` to stop reading
  * (the file is then not verified further); `onBatch` receives the records in order, in batches,
  * and is awaited before more of the file is read. Keys and values are views into a read buffer of
@@ -258,6 +285,24 @@ export async function readSnapshotFile(
   expectedSha256: string,
   onHeader: (header: SnapshotHeader) => boolean,
   onBatch: (records: Array<[Buffer, Buffer]>) => Promise<void>,
+): Promise<{ header: SnapshotHeader; records: number; read: boolean }> {
+  return readSnapshotRecords(file, expectedSha256, onHeader, (batch) => {
+    const records: Array<[Buffer, Buffer]> = [];
+    for (let i = 0; i < batch.count; i++) records.push([batch.key(i), batch.value(i)]);
+    return onBatch(records);
+  });
+}
+
+/**
+ * {@link readSnapshotFile} with the records of a batch as a {@link RecordBatch} of offsets, for
+ * readers that touch records without keeping views of them.
+ * @throws SnapshotFileError as {@link readSnapshotFile} does.
+ */
+export async function readSnapshotRecords(
+  file: string,
+  expectedSha256: string,
+  onHeader: (header: SnapshotHeader) => boolean,
+  onBatch: (batch: RecordBatch) => Promise<void>,
 ): Promise<{ header: SnapshotHeader; records: number; read: boolean }> {
   try {
     await stat(file);
@@ -291,7 +336,8 @@ export async function readSnapshotFile(
         }
         if (!onHeader(header)) return { header, records: 0, read: false };
       }
-      const batch: Array<[Buffer, Buffer]> = [];
+      const batch = new RecordBatch(pending);
+      const offsets = batch.offsets;
       for (;;) {
         try {
           const k = readVarint(pending, at);
@@ -306,18 +352,17 @@ export async function readSnapshotFile(
           }
           const v = readVarint(pending, k.end + k.value);
           if (pending.length < v.end + v.value) break;
-          // Views, not copies (see the contract above): restore hands them straight to the store.
-          batch.push([pending.subarray(k.end, k.end + k.value), pending.subarray(v.end, v.end + v.value)]);
+          offsets.push(k.end, k.end + k.value, v.end, v.end + v.value);
           at = v.end + v.value;
         } catch (err) {
           if (err instanceof Incomplete) break;
-          if (err instanceof RangeError) throw new SnapshotFileError(file, `malformed record ${records + batch.length}`, { cause: err });
+          if (err instanceof RangeError) throw new SnapshotFileError(file, `malformed record ${records + batch.count}`, { cause: err });
           throw err;
         }
       }
       pending = pending.subarray(at);
-      records += batch.length;
-      if (batch.length > 0) await onBatch(batch);
+      records += batch.count;
+      if (batch.count > 0) await onBatch(batch);
     }
   } finally {
     stream.destroy();
