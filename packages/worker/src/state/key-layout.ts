@@ -153,7 +153,12 @@ export function withStateId(key: Buffer, stateIdBytes: Buffer): Buffer {
 
 /** The key group of a stored key. */
 export function keyGroupOf(storedKey: Buffer): number {
-  return storedKey.readUInt16BE(0);
+  return keyGroupAt(storedKey, 0);
+}
+
+/** {@link keyGroupOf} of the stored key that begins at `start` in `buf` (a file buffer holds many). */
+export function keyGroupAt(buf: Buffer, start: number): number {
+  return buf.readUInt16BE(start);
 }
 
 /**

@@ -54,7 +54,7 @@ import type {
   ValueStateDescriptor,
 } from '@eddy/api';
 import { assignToKeyGroup, ValueReader, type KeyGroupRange } from '@eddy/common';
-import { cacheKeyOf, encodeKey, prefixEnd, readStateIdAt, storedKey, withStateId, type CacheKey } from './key-layout.js';
+import { cacheKeyOf, encodeKey, keyGroupAt, prefixEnd, readStateIdAt, storedKey, withStateId, type CacheKey } from './key-layout.js';
 import { CapturedWrites, KeyEntry, ListSlot, MapSlot, materialize, SingleSlot, type Slot } from './key-entry.js';
 import {
   RocksAggregatingState,
@@ -1147,7 +1147,7 @@ export class KeyedStateBackend implements KeyedStateStore {
         const { buf, offsets } = batch;
         for (let i = 0, n = batch.count; i < n; i++) {
           const keyStart = offsets[4 * i]!;
-          const keyGroup = buf.readUInt16BE(keyStart);
+          const keyGroup = keyGroupAt(buf, keyStart);
           if (keyGroup < start || keyGroup > end) continue;
           const { id, end: idEnd } = readStateIdAt(buf, keyStart, offsets[4 * i + 1]!);
           const state = idMap.get(id);
@@ -1201,7 +1201,6 @@ export class KeyedStateBackend implements KeyedStateStore {
         sameFile = f === 0 ? undefined : new Set();
         await this.readRestoreFile(files[f]!, apply, afterBatch);
       }
-      sameFile = undefined;
     } catch (err) {
       if (err === outgrown) return false;
       throw err;
