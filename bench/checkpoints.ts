@@ -255,7 +255,7 @@ export interface RecoveryRun {
   readonly detectedMs: number;
   /** Kill → the failed execution's tasks are canceled and the restart delay begins; undefined when no poll saw it. */
   readonly canceledMs: number | undefined;
-  /** Kill → the new attempt is scheduled or deploying (delay over, restore checkpoint verified). */
+  /** Kill → the new attempt is scheduled or deploying (delay over, restore checkpoint checked). */
   readonly deployingMs: number;
   /** Kill → every subtask RUNNING again (deployed, state restored). */
   readonly runningMs: number;
@@ -531,7 +531,7 @@ export function formatRecoveries(r: LargeStateResult): string[] {
       ...(canceled !== undefined
         ? [
             row('  failed execution canceled', `${int(canceled - x.detectedMs)} ms`, '→ "restarting in 500 ms"'),
-            row('  restart delay, checkpoint verified', `${int(x.deployingMs - canceled)} ms`, '→ SCHEDULED / deploying'),
+            row('  restart delay, checkpoint checked', `${int(x.deployingMs - canceled)} ms`, '→ SCHEDULED / deploying'),
           ]
         : [row('  cancel, delay, verification', `${int(x.deployingMs - x.detectedMs)} ms`, '→ SCHEDULED / deploying')]),
       row('  deploy and restore state', `${int(x.runningMs - x.deployingMs)} ms`, '→ every subtask RUNNING'),

@@ -84,8 +84,9 @@ describe('recovery from damaged and unfinished checkpoints', () => {
     const { cluster: c, checkpointDir, out } = await clusters.start({ workers: 3, slots: 2 });
     const etcd = clusters.etcd();
     // The 3 s restart delay leaves time to damage the latest checkpoint while the restart is under
-    // way. Whether the coordinator's verification sees the damage first, or a worker's restore
-    // does (failing the attempt, so the next restart verifies again), recovery falls back.
+    // way. The byte flip keeps the file's size, so the coordinator's stat passes and a worker's
+    // restore finds the checksum mismatch; that fails the attempt, the next restart reads the
+    // checkpoint it restored in full, and recovery falls back.
     const jobId = await c.client.submitJobFile('test/jobs/keyed-count.ts', {
       args: ['--to', String(TO), '--keys', String(KEYS), '--checkpoint', '300', '--rate', '100000', '--restart-delay', '3000', '--out', out],
     });

@@ -38,6 +38,18 @@ test('a missing, truncated or altered file is refused with its path', async () =
   await assert.rejects(s.read(h), /checkpoint file chk-1\/a is missing/);
 });
 
+test('checkPresent catches a missing or truncated file with a stat, not changed bytes', async () => {
+  const s = storage();
+  const h = await s.write('chk-1/a', Buffer.from('abcdef'));
+  await s.checkPresent(h);
+  fs.writeFileSync(s.resolve('chk-1/a'), 'abcdeX');
+  await s.checkPresent(h);
+  fs.writeFileSync(s.resolve('chk-1/a'), 'abc');
+  await assert.rejects(s.checkPresent(h), /checkpoint file chk-1\/a has 3 bytes, expected 6/);
+  fs.rmSync(s.resolve('chk-1/a'));
+  await assert.rejects(s.checkPresent(h), /checkpoint file chk-1\/a is missing/);
+});
+
 test('delete removes files and the directories they leave empty, never the job directory', async () => {
   const s = storage();
   await s.write('chk-1/v0-0/a', Buffer.from('1'));

@@ -18,6 +18,12 @@ export interface CheckpointStorage {
    * @throws Error naming the file when it is missing, truncated or its checksum differs.
    */
   read(handle: StateHandle): Promise<Buffer>;
+  /**
+   * Checks that a file exists with the handle's size, without reading it: catches missing and
+   * truncated files in a stat, but not changed bytes (a reader's checksum does).
+   * @throws Error naming the file when it is missing or its size differs.
+   */
+  checkPresent(handle: StateHandle): Promise<void>;
   /** Deletes files (missing ones are fine) and then empty directories left behind. */
   delete(relPaths: readonly string[]): Promise<void>;
 }
@@ -36,6 +42,15 @@ export function checkpointIdOfPath(relPath: string): number {
 /** sha256 of a buffer, hex. */
 export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+function unreadable(handle: StateHandle, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new Error(`checkpoint file ${handle.path} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(err)})`}`);
+}
+
+function checkSize(handle: StateHandle, size: number): void {
+  if (size !== handle.size) throw new Error(`checkpoint file ${handle.path} has ${size} bytes, expected ${handle.size}`);
 }
 
 /** {@link CheckpointStorage} on a directory shared by every process (a shared volume in Kubernetes). */
@@ -74,15 +89,23 @@ export class FsCheckpointStorage implements CheckpointStorage {
     try {
       data = await fs.promises.readFile(this.resolve(handle.path));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(`checkpoint file ${handle.path} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(err)})`}`);
+      throw unreadable(handle, err);
     }
-    if (data.length !== handle.size)
-      throw new Error(`checkpoint file ${handle.path} has ${data.length} bytes, expected ${handle.size}`);
+    checkSize(handle, data.length);
     const actual = sha256Hex(data);
     if (actual !== handle.sha256)
       throw new Error(`checkpoint file ${handle.path} is corrupt: sha256 ${actual}, expected ${handle.sha256}`);
     return data;
+  }
+
+  async checkPresent(handle: StateHandle): Promise<void> {
+    let size: number;
+    try {
+      size = (await fs.promises.stat(this.resolve(handle.path))).size;
+    } catch (err) {
+      throw unreadable(handle, err);
+    }
+    checkSize(handle, size);
   }
 
   async delete(relPaths: readonly string[]): Promise<void> {

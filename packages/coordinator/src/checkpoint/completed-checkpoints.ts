@@ -29,15 +29,22 @@ export async function loadCompletedCheckpoints(store: MetadataStore, jobId: stri
 }
 
 /**
- * Reads every file of a checkpoint and checks its size and checksum.
+ * How far {@link verifyCheckpoint} checks a file: `present` stats it (exists, size matches),
+ * `contents` reads it and compares its sha256 too.
+ */
+export type VerifyDepth = 'present' | 'contents';
+
+/**
+ * Checks every file of a checkpoint to the given depth.
  * @returns undefined when intact, else what is wrong.
  */
-export async function verifyCheckpoint(c: CompletedCheckpoint, storage: CheckpointStorage): Promise<string | undefined> {
+export async function verifyCheckpoint(c: CompletedCheckpoint, storage: CheckpointStorage, depth: VerifyDepth): Promise<string | undefined> {
   for (const t of c.tasks) {
     for (const op of Object.values(t.operators)) {
       for (const h of op.keyed) {
         try {
-          await storage.read(h);
+          if (depth === 'contents') await storage.read(h);
+          else await storage.checkPresent(h);
         } catch (err) {
           return err instanceof Error ? err.message : String(err);
         }
@@ -50,16 +57,23 @@ export async function verifyCheckpoint(c: CompletedCheckpoint, storage: Checkpoi
 /**
  * The newest intact checkpoint. Corrupt or incomplete ones are reported at error level and
  * dropped (metadata deleted), so that recovery falls back to the one before.
+ *
+ * Checkpoints up to `readContentsUpTo` have every file read and hashed; newer ones are only
+ * checked for presence and size. Workers hash every file they restore and fail their task on a
+ * mismatch, so a checkpoint whose changed bytes slipped past the stat is caught by the attempt
+ * that restores it; the caller then passes that checkpoint's id on the next restart, and this
+ * drops it. Reading all files up front would cost every recovery a second pass over the state.
  */
 export async function selectRestoreCheckpoint(
   completed: CompletedCheckpoint[],
   storage: CheckpointStorage,
   store: MetadataStore,
   logger: Logger,
+  readContentsUpTo = 0,
 ): Promise<CompletedCheckpoint | undefined> {
   for (let i = completed.length - 1; i >= 0; i--) {
     const c = completed[i]!;
-    const problem = await verifyCheckpoint(c, storage);
+    const problem = await verifyCheckpoint(c, storage, c.checkpointId <= readContentsUpTo ? 'contents' : 'present');
     if (problem === undefined) return c;
     logger.error(
       { jobId: c.jobId, checkpointId: c.checkpointId, problem },

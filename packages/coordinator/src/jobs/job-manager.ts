@@ -606,14 +606,17 @@ export class JobManager {
       record.statusMessage = `restarting in ${delayMs} ms (restart ${record.restarts}) after: ${cause}`;
       this.persistLater(job);
       // Checkpointing has stopped and no task runs: the set of completed checkpoints is final, so
-      // verifying them (reading every file) overlaps the restart delay instead of following it.
+      // verifying them overlaps the restart delay instead of following it. The failed attempt may
+      // have failed restoring its checkpoint (a worker found a file damaged), so that one and
+      // older ones are read in full; newer ones have not been restored yet and get a stat.
+      const suspect = job.restoreFrom?.checkpointId ?? 0;
       job.restoreFrom = undefined;
       const dir = this.jobCheckpointDir(job);
       const storage = new FsCheckpointStorage(dir);
       const choosing =
         record.jobGraph.checkpointInterval > 0
           ? (async () => {
-              const chosen = await selectRestoreCheckpoint(job.completed, storage, this.deps.store, log);
+              const chosen = await selectRestoreCheckpoint(job.completed, storage, this.deps.store, log, suspect);
               const swept = await sweepOrphans(dir, job.completed, storage);
               if (swept.length > 0) log.info({ files: swept.length }, 'removed files of unfinished checkpoints');
               return chosen;
