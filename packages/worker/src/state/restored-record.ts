@@ -54,10 +54,15 @@ export const enum Applied {
   Deleted = 2,
 }
 
+/** Below this many bytes a plain loop copies faster than `Buffer.copy`, which builds a view per call. */
+const LOOP_COPY_BYTES = 256;
+
 /** Copies `end − start` bytes of `buf` into a buffer of their own (records are views of a file buffer). */
 function copyOf(buf: Buffer, start: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(end - start);
-  buf.copy(out, 0, start, end);
+  const n = end - start;
+  const out = Buffer.allocUnsafe(n);
+  if (n < LOOP_COPY_BYTES) for (let i = 0; i < n; i++) out[i] = buf[start + i]!;
+  else buf.copy(out, 0, start, end);
   return out;
 }
 
