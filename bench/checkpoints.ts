@@ -533,7 +533,7 @@ export function formatRecoveries(r: LargeStateResult): string[] {
             row('  failed execution canceled', `${int(canceled - x.detectedMs)} ms`, '→ "restarting in 500 ms"'),
             row('  restart delay, checkpoint checked', `${int(x.deployingMs - canceled)} ms`, '→ SCHEDULED / deploying'),
           ]
-        : [row('  cancel, delay, verification', `${int(x.deployingMs - x.detectedMs)} ms`, '→ SCHEDULED / deploying')]),
+        : [row('  cancel, delay, check', `${int(x.deployingMs - x.detectedMs)} ms`, '→ SCHEDULED / deploying')]),
       row('  deploy and restore state', `${int(x.runningMs - x.deployingMs)} ms`, '→ every subtask RUNNING'),
       row('  first checkpoint', `${int(x.totalMs - x.runningMs)} ms`, `→ id ${x.firstCheckpoint.id} completed; ${int(x.firstCheckpoint.durationMs)} ms trigger → completed`),
       row(
