@@ -131,6 +131,50 @@ export class ValueWriter {
     this.pos += this.buf.utf8Write(s, this.pos, bytes);
   }
 
+  /** Appends bytes as they are, without a length. */
+  writeRaw(b: Uint8Array): void {
+    const n = b.length;
+    this.ensure(n);
+    const buf = this.buf;
+    const at = this.pos;
+    if (n <= SMALL_COPY) for (let i = 0; i < n; i++) buf[at + i] = b[i]!;
+    else buf.set(b, at);
+    this.pos = at + n;
+  }
+
+  /**
+   * Opens a length-prefixed frame: reserves one byte and returns its offset, for
+   * {@link closeFrame} once the frame's bytes are written.
+   */
+  openFrame(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  /**
+   * Writes the length of the bytes after `at` (an offset from {@link openFrame}) as an unsigned
+   * LEB128 varint in the reserved byte, moving the bytes when the varint needs more than one.
+   */
+  closeFrame(at: number): void {
+    let n = this.pos - at - 1;
+    if (n < 0x80) {
+      this.buf[at] = n;
+      return;
+    }
+    let extra = 0;
+    for (let v = n >>> 7; v >= 0x80; v >>>= 7) extra++;
+    extra++;
+    this.ensure(extra);
+    this.buf.copyWithin(at + 1 + extra, at + 1, this.pos);
+    this.pos += extra;
+    let i = at;
+    while (n >= 0x80) {
+      this.buf[i++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    this.buf[i] = n;
+  }
+
   writeBytes(b: Uint8Array): void {
     this.writeVarUint(b.length);
     this.ensure(b.length);

@@ -192,7 +192,13 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
     const base = this.confirmed === undefined ? undefined : this.withCompaction(this.confirmed);
     // A delta holds the changes since the previous barrier, so it can only build on that barrier's
     // snapshot, and only once that one is known to be complete.
-    const canDelta = base !== undefined && base.checkpointId === this.lastBarrier && base.handles.length - 1 < HARD_MAX_DELTAS;
+    // A delta about as large as the state is no cheaper than a full snapshot taken from the
+    // cache, and it would lengthen the chain: the full one is written instead.
+    const canDelta =
+      base !== undefined &&
+      base.checkpointId === this.lastBarrier &&
+      base.handles.length - 1 < HARD_MAX_DELTAS &&
+      !this.backend.fullSnapshotIsCheap();
     // A long chain is compacted by a full snapshot of this barrier written in the background, so
     // the checkpoint itself stays a small delta; only a chain that outgrew the hard bound (the
     // compaction could not keep up) makes the checkpoint itself a full one.

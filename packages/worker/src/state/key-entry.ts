@@ -46,11 +46,28 @@ export const enum CaptureForm {
 }
 
 /**
+ * Where captured writes go: {@link CapturedWrites}, to be turned into bytes later, or an encoder
+ * that writes them at once (a cache image, whose values are read while it is written).
+ */
+export interface WriteSink {
+  /** Appends one write; `value` and `time` are read according to `form`. */
+  push(
+    keyGroup: number,
+    stateId: Buffer,
+    key: unknown,
+    userKey: Buffer | undefined,
+    form: CaptureForm,
+    value: unknown,
+    time: number,
+  ): void;
+}
+
+/**
  * Writes captured from the cache, turned into store operations by {@link materialize}. Kept as
  * parallel arrays: a barrier may capture hundreds of thousands of writes, and one object per write
  * would cost allocation and garbage collection at the barrier.
  */
-export class CapturedWrites {
+export class CapturedWrites implements WriteSink {
   readonly keyGroups: number[] = [];
   readonly stateIds: Buffer[] = [];
   /** Current keys (JavaScript values; encoded when materialized). */
@@ -127,7 +144,7 @@ export function materialize(captured: CapturedWrites): KvWriteOp[] {
  * the store has them), and it may be mutated in place later (an accumulator): encode it now.
  */
 function pushImage(
-  out: CapturedWrites,
+  out: WriteSink,
   keyGroup: number,
   stateId: Buffer,
   key: unknown,
@@ -202,7 +219,7 @@ export class SingleSlot {
   }
 
   /** Appends the slot's value, if any, to a full snapshot; changes nothing. */
-  image(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+  image(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown): void {
     if (this.present) pushImage(out, keyGroup, stateId, key, undefined, this.bytes, this.value, this.writeTime);
   }
 }
@@ -288,7 +305,7 @@ export class ListSlot {
   }
 
   /** Appends the list, if not empty, to a full snapshot; changes nothing. */
-  image(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+  image(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown): void {
     if (this.stored !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.stored, Number.NaN);
     else if (this.elementsEncoded.length > 0)
       out.push(keyGroup, stateId, key, undefined, CaptureForm.ListElements, this.elementsEncoded.slice(), Number.NaN);
@@ -443,7 +460,7 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
   }
 
   /** Appends every entry to a full snapshot (in no particular order); changes nothing. */
-  image(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown): void {
+  image(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown): void {
     if (this.stored !== undefined) {
       for (const [k, v] of this.stored) out.push(keyGroup, stateId, key, k, CaptureForm.Encoded, v, Number.NaN);
       return;

@@ -72,6 +72,25 @@ export function encodeKey(key: unknown): Buffer {
 }
 
 /**
+ * Appends the stored key of `key` (see the module comment) to `w`: the bytes of
+ * `storedKey(keyGroup, stateIdBytes, encodeKey(key), userKeyBytes)`, without building them.
+ * @throws TypeError as {@link encodeKey} does.
+ */
+export function writeStoredKey(
+  w: ValueWriter,
+  keyGroup: number,
+  stateIdBytes: Buffer,
+  key: unknown,
+  userKeyBytes: Buffer | undefined,
+): void {
+  w.writeU8(keyGroup >>> 8);
+  w.writeU8(keyGroup & 0xff);
+  w.writeRaw(stateIdBytes);
+  writeKey(w, key, 0);
+  if (userKeyBytes !== undefined) w.writeRaw(userKeyBytes);
+}
+
+/**
  * A JavaScript `Map` key that identifies `key` the way {@link encodeKey} does: the key itself for
  * strings, numbers, bigints, booleans, null and undefined (cheap), a `'\u0001'`-prefixed string of
  * its encoding for composite keys, `-0` and strings that begin with `'\u0001'` (so none collide).

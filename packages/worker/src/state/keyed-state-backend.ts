@@ -30,7 +30,7 @@
  *   store.
  * - A full snapshot (or a delta's base) is taken from the cache while the cache holds every key
  *   with state (nothing was evicted, and a restore fitted in the cache): every cached entry is marked at the barrier and
- *   its image captured, copy-on-write again, as the file is written, key group by key group.
+ *   its image captured, copy-on-write again, as the file is written, in cache order.
  *   Otherwise it reads a store iterator; its barrier writes every dirty entry and the image of
  *   every unstored one through one queued task that opens the iterator right after those
  *   batches, so the iterator sees exactly the state at the barrier.
@@ -55,7 +55,7 @@ import type {
 } from '@eddy/api';
 import { assignToKeyGroup, ValueReader, type KeyGroupRange } from '@eddy/common';
 import { cacheKeyOf, encodeKey, keyGroupAt, prefixEnd, readStateIdAt, storedKey, withStateId, type CacheKey } from './key-layout.js';
-import { CapturedWrites, KeyEntry, ListSlot, MapSlot, materialize, SingleSlot, type Slot } from './key-entry.js';
+import { CapturedWrites, KeyEntry, ListSlot, MapSlot, materialize, SingleSlot, type Slot, type WriteSink } from './key-entry.js';
 import {
   RocksAggregatingState,
   RocksListState,
@@ -65,7 +65,15 @@ import {
   type StateHost,
 } from './keyed-states.js';
 import { openRocksDbStore, type KvIterator, type KvStore, type KvWriteOp } from './rocksdb-store.js';
-import { readSnapshotRecords, writeSnapshotFile, type RecordBatch, type SnapshotHeader } from './snapshot-file.js';
+import {
+  readSnapshotRecords,
+  writeSnapshotFile,
+  type EncodedRecords,
+  type RecordBatch,
+  type SnapshotBatch,
+  type SnapshotHeader,
+} from './snapshot-file.js';
+import { encodeCapturedRecords, RecordEncoder } from './captured-records.js';
 import { StateRegistry, type RegisteredState, type StateTableRow } from './state-registry.js';
 import { Applied, applyNewerRecord, sweepTombstones } from './restored-record.js';
 import { expiredEntryFilter } from './value-format.js';
@@ -143,7 +151,8 @@ export interface KeyedStateSnapshot {
   /** What {@link writeTo} writes; `'full'` also when a delta was asked for but cannot be written. */
   readonly kind: SnapshotKind;
   /**
-   * Streams every live entry, in key-group order, into `file` (see snapshot-file.ts), fsyncs it
+   * Streams every live entry into `file` (see snapshot-file.ts; in stored-key order when read
+   * from the store, otherwise unordered), fsyncs it
    * and resolves with its size and checksum. Expired TTL entries are left out.
    * @throws Error when called twice or after discard, or when the store or the file fails (the
    *   partial file is deleted).
@@ -203,16 +212,28 @@ const RESTORE_BATCH_BYTES = 4 << 20;
 
 /** A full snapshot being taken from the cache (see {@link KeyedStateBackend.snapshotSync}). */
 interface CacheImage {
-  /** The entries cached at the barrier, by key group − range start; a group's list is dropped once written. */
-  readonly groups: Array<KeyEntry[] | undefined>;
-  /** Images captured before the writer reached their group (copy on write, eviction), by group index. */
-  readonly early: Map<number, CapturedWrites>;
-  /** The next group index to write. */
+  /**
+   * The entries cached at the barrier, in cache order (about the order they were loaded, which
+   * walks the heap far better than key-group order does); slots before {@link next} are dropped
+   * once written.
+   */
+  readonly entries: Array<KeyEntry | undefined>;
+  /** Images captured before the writer reached their entry (copy on write, eviction), for the next batch. */
+  early: CapturedWrites;
+  /** The index in {@link entries} to write next. */
   next: number;
+  /** Whether batches are encoded straight into records (no state has a TTL to clean up). */
+  readonly encoded: boolean;
 }
 
 /** Entries whose images a cache snapshot captures per batch, before the event loop runs again. */
 const IMAGE_BATCH = 8192;
+
+/**
+ * Below this many cached keys {@link KeyedStateBackend.fullSnapshotIsCheap} says no: a small
+ * state costs little either way, and its deltas are what the tests of delta chains exercise.
+ */
+const MIN_KEYS_FOR_FULL_BY_CHOICE = 4096;
 
 /** The dirty entries of one barrier, until all of them are captured and queued for writing. */
 interface BarrierCapture {
@@ -233,6 +254,8 @@ interface BarrierCapture {
    * (a full snapshot from the cache) captures only to mark its entries clean and unstored.
    */
   readonly log: DeltaLog | undefined;
+  /** Whether captures are recorded encoded straight into records (no state has a TTL to clean up). */
+  readonly encoded: boolean;
 }
 
 /**
@@ -240,7 +263,7 @@ interface BarrierCapture {
  * drops what it holds and says so, and the snapshot of that barrier is a full one instead.
  */
 class DeltaLog {
-  readonly batches: KvWriteOp[][] = [];
+  readonly batches: Array<KvWriteOp[] | EncodedRecords> = [];
   bytes = 0;
   overflowed = false;
   /**
@@ -264,6 +287,12 @@ class DeltaLog {
       return;
     }
     this.batches.push(ops);
+  }
+
+  /** Records a barrier's own captures, encoded; only a sealed log receives them. */
+  recordEncoded(records: EncodedRecords): void {
+    if (!this.sealed) throw new Error('internal: encoded records for a log no barrier has chosen');
+    this.batches.push(records);
   }
 }
 
@@ -483,53 +512,61 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /** Captures the image of an entry the cache snapshot's writer has not reached yet. */
   private imageEarly(entry: KeyEntry): void {
-    const group = entry.keyGroup - this.range.start;
-    const early = this.image!.early;
-    let out = early.get(group);
-    if (out === undefined) early.set(group, (out = new CapturedWrites()));
-    this.imageOf(entry, out);
+    this.imageOf(entry, this.image!.early);
   }
 
-  private imageOf(entry: KeyEntry, out: CapturedWrites): void {
+  private imageOf(entry: KeyEntry, out: WriteSink): void {
     const { slots, keyGroup, key } = entry;
     for (let id = 0; id < slots.length; id++) slots[id]?.image(out, keyGroup, this.registry.byId(id)!.idBytes, key);
     entry.pendingImage = false;
   }
 
-  /** The next batch of records of a cache snapshot, in key-group order; `undefined` at the end. */
-  private nextImageBatch(image: CacheImage): Array<[Buffer, Buffer]> | undefined {
-    if (image.next >= image.groups.length) return undefined;
-    if (this.image !== image) throw new Error('the state backend closed while a snapshot was written');
-    const records: Array<[Buffer, Buffer]> = [];
-    let entries = 0;
-    const add = (captured: CapturedWrites): void => {
-      // An image holds no deletes.
-      for (const op of materialize(captured)) records.push([op.key, (op as { value: Buffer }).value]);
-    };
-    while (image.next < image.groups.length && entries < IMAGE_BATCH) {
-      const group = image.next++;
-      const early = image.early.get(group);
-      if (early !== undefined) {
-        image.early.delete(group);
-        add(early);
-      }
-      const list = image.groups[group];
-      if (list === undefined) continue;
-      image.groups[group] = undefined;
-      const out = new CapturedWrites();
-      for (const entry of list) if (entry.pendingImage) this.imageOf(entry, out);
-      entries += list.length;
-      add(out);
+  /**
+   * The next batch of records of a cache snapshot, `undefined` at the end. Not in key order:
+   * the images captured early come first, then those of the next slice of entries.
+   */
+  private nextImageBatch(image: CacheImage): SnapshotBatch | undefined {
+    const { entries } = image;
+    if (image.next >= entries.length) {
+      // The last slice ended the image, unless the cache was empty.
+      if (this.image === image) this.image = undefined;
+      return undefined;
     }
-    if (image.next >= image.groups.length) this.image = undefined;
-    return records;
+    if (this.image !== image) throw new Error('the state backend closed while a snapshot was written');
+    const early = image.early;
+    image.early = new CapturedWrites();
+    const end = Math.min(entries.length, image.next + IMAGE_BATCH);
+    if (image.encoded) {
+      // Every image goes straight into the batch's bytes.
+      const encoder = new RecordEncoder();
+      encoder.append(early);
+      for (let i = image.next; i < end; i++) {
+        const entry = entries[i]!;
+        entries[i] = undefined;
+        if (entry.pendingImage) this.imageOf(entry, encoder);
+      }
+      image.next = end;
+      if (end >= entries.length) this.image = undefined;
+      return encoder.finish();
+    }
+    // Captured first, then materialized for the writer's TTL cleanup.
+    const out = early;
+    for (let i = image.next; i < end; i++) {
+      const entry = entries[i]!;
+      entries[i] = undefined;
+      if (entry.pendingImage) this.imageOf(entry, out);
+    }
+    image.next = end;
+    if (end >= entries.length) this.image = undefined;
+    // An image holds no deletes.
+    return materialize(out).map((op): [Buffer, Buffer] => [op.key, (op as { value: Buffer }).value]);
   }
 
   /** Gives up a cache snapshot that will not be written (its entries are no longer pending). */
   private releaseImage(image: CacheImage): void {
     if (this.image !== image) return;
     this.image = undefined;
-    for (const list of image.groups) if (list !== undefined) for (const entry of list) entry.pendingImage = false;
+    for (let i = image.next; i < image.entries.length; i++) image.entries[i]!.pendingImage = false;
   }
 
   /** Captures an entry dirty in a closed generation into that barrier's writes. */
@@ -720,7 +757,10 @@ export class KeyedStateBackend implements KeyedStateStore {
     if (barrier.captured.length === 0) return;
     const captured = barrier.captured;
     barrier.captured = new CapturedWrites();
-    barrier.log?.record(materialize(captured));
+    const log = barrier.log;
+    if (log === undefined) return; // the captures only marked their entries clean
+    if (barrier.encoded) log.recordEncoded(encodeCapturedRecords(captured));
+    else log.record(materialize(captured));
   }
 
   private async writeNow(ops: KvWriteOp[]): Promise<void> {
@@ -892,6 +932,22 @@ export class KeyedStateBackend implements KeyedStateStore {
   // ---- snapshots ------------------------------------------------------------------------------
 
   /**
+   * True when a full snapshot of a barrier now would cost about what its delta costs: every key
+   * with state is cached and no cache snapshot is being written (so the full one is taken from
+   * the cache), and at least half of the cached keys changed since the previous barrier. Such a
+   * delta weighs about as much as the state, and a chain of them soon needs a compaction: writing
+   * the full snapshot instead writes the state once instead of twice.
+   */
+  fullSnapshotIsCheap(): boolean {
+    return (
+      !this.storeHasUncachedKeys &&
+      this.image === undefined &&
+      this.cache.size >= MIN_KEYS_FOR_FULL_BY_CHOICE &&
+      2 * this.dirtyCount >= this.cache.size
+    );
+  }
+
+  /**
    * The synchronous part of a checkpoint, called at the barrier. O(1), unless the previous
    * barrier's entries are still being captured (they are then captured at once): closes the current
    * generation of dirty entries (they are captured lazily, see the module comment). The snapshot
@@ -915,14 +971,18 @@ export class KeyedStateBackend implements KeyedStateStore {
     // taken from it, and nothing needs to be written to the store for it.
     const fromCache = wantsFull && !this.storeHasUncachedKeys && this.image === undefined;
     const pinned = wantsFull && !fromCache;
+    const states = this.registry.table();
+    // TTL cleanup rewrites records as they are written; without a TTL, captures go straight to bytes.
+    const encoded = !states.some((st) => st.ttlMs > 0);
     let image: CacheImage | undefined;
     if (fromCache) {
-      const groups = new Array<KeyEntry[] | undefined>(this.range.end - this.range.start + 1);
+      const entries = new Array<KeyEntry | undefined>(this.cache.size);
+      let n = 0;
       for (const entry of this.cache.values()) {
         entry.pendingImage = true;
-        (groups[entry.keyGroup - this.range.start] ??= []).push(entry);
+        entries[n++] = entry;
       }
-      image = this.image = { groups, early: new Map(), next: 0 };
+      image = this.image = { entries, early: new CapturedWrites(), next: 0, encoded };
     }
     if (pinned && this.unstoredCount > 0) {
       // The store lacks these entries' latest captures: the barrier writes their images. A dirty
@@ -942,6 +1002,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       entries: this.dirty,
       captured: new CapturedWrites(),
       log: kind === 'delta' ? log : undefined,
+      encoded,
     };
     this.generation++;
     this.dirty = [];
@@ -952,7 +1013,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       keyGroups: this.range,
       checkpointId,
       snapshotTime: this.clock(),
-      states: this.registry.table(),
+      states,
     };
     // A delta needs no store snapshot: its log is complete once the barrier's writes are
     // captured, whether or not they have reached the store.
@@ -1020,7 +1081,11 @@ export class KeyedStateBackend implements KeyedStateStore {
           const info = await writeSnapshotFile(
             file,
             header,
-            () => Promise.resolve(next < batches.length ? batches[next++]!.map(deltaRecord) : undefined),
+            () => {
+              if (next >= batches.length) return Promise.resolve(undefined);
+              const batch = batches[next++]!;
+              return Promise.resolve(Array.isArray(batch) ? batch.map(deltaRecord) : batch);
+            },
             // An entry expired by now must not leave an older value of the chain in place.
             (key, value) => (value.length === 0 ? value : (expired(key, value) ?? TOMBSTONE)),
           );

@@ -133,7 +133,7 @@ test('every stored key starts with its key group and state id; snapshot files re
   }
 });
 
-test('while every key is cached, full snapshots and bases come from the cache: in key-group order, nothing written to the store', async () => {
+test('while every key is cached, full snapshots and bases come from the cache: each entry once, nothing written to the store', async () => {
   const { backend, store } = await openWithStore(ALL, { incremental: true });
   const files: Array<{ file: string; sha256: string }> = [];
   try {
@@ -144,11 +144,15 @@ test('while every key is cached, full snapshots and bases come from the cache: i
     const written = await full.writeTo(file);
     assert.equal(written.records, 1500);
     files.push({ file, sha256: written.sha256 });
-    const groups: number[] = [];
+    // In cache order, not key order (a walk in key-group order costs a cache miss per entry).
+    const keys = new Set<string>();
     await readSnapshotFile(file, written.sha256, () => true, async (batch) => {
-      for (const [k] of batch) groups.push(keyGroupOf(k));
+      for (const [k] of batch) {
+        assert.ok(keyGroupOf(k) >= ALL.start && keyGroupOf(k) <= ALL.end);
+        keys.add(k.toString('hex'));
+      }
     });
-    assert.deepEqual(groups, groups.slice().sort((a, b) => a - b));
+    assert.equal(keys.size, 1500, 'no entry twice');
     // A delta with a base: changes after the barrier reach neither.
     await fill(backend, range(100, 300));
     const delta = backend.snapshotSync(2, 'delta', true);
@@ -577,5 +581,40 @@ test('restore maps state ids by name: files whose instances registered states in
     }
   } finally {
     await merged.dispose();
+  }
+});
+
+test('a full snapshot is cheap while every key is cached and at least half of them changed since the previous barrier', async () => {
+  const { backend } = await openWithStore(ALL, { incremental: true, cacheBytes: 64 << 20 });
+  try {
+    await fill(backend, range(3000));
+    assert.equal(backend.fullSnapshotIsCheap(), false, 'below the size where the choice is worth making');
+    await fill(backend, range(5000, 3000));
+    assert.equal(backend.fullSnapshotIsCheap(), true, 'every one of 8000 keys changed');
+    await backend.snapshotSync(1, 'full').writeTo(fresh('full'));
+    assert.equal(backend.fullSnapshotIsCheap(), false, 'nothing changed since the barrier');
+    await fill(backend, range(3999));
+    assert.equal(backend.fullSnapshotIsCheap(), false, '3999 of 8000 changed');
+    await fill(backend, range(1, 3999));
+    assert.equal(backend.fullSnapshotIsCheap(), true, '4000 of 8000 changed');
+    // While a cache snapshot is being written, another one cannot be taken from the cache.
+    const pending = backend.snapshotSync(2, 'full');
+    await fill(backend, range(8000));
+    assert.equal(backend.fullSnapshotIsCheap(), false, 'a cache snapshot is pending');
+    await pending.writeTo(fresh('full'));
+    assert.equal(backend.fullSnapshotIsCheap(), true);
+  } finally {
+    await backend.dispose();
+  }
+  // Once keys were evicted, a full snapshot reads the store: never cheap.
+  const small = await openWithStore(ALL, { incremental: true, cacheBytes: 256 << 10 });
+  try {
+    // The keys of the batches being processed are never evicted: fill in batches.
+    for (let from = 0; from < 8000; from += 500) await fill(small.backend, range(500, from));
+    assert.ok(small.backend.stats().evictions > 0);
+    await fill(small.backend, range(100));
+    assert.equal(small.backend.fullSnapshotIsCheap(), false);
+  } finally {
+    await small.backend.dispose();
   }
 });

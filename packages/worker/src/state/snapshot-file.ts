@@ -1,6 +1,8 @@
 /**
- * The keyed-state snapshot file: one file per operator instance and checkpoint, holding every live
- * stored entry in stored-key order (hence key-group order).
+ * The keyed-state snapshot file: one file per operator instance and checkpoint, holding a full
+ * snapshot (every live stored entry) or a delta (the changes since the previous barrier). A full
+ * snapshot read from RocksDB is in stored-key order; other files are unordered, and a delta lists
+ * changes in the order they were made, one key possibly several times (the last one counts).
  *
  * ```
  * header  := magic "EDDYKST1" (8 bytes)
@@ -162,14 +164,28 @@ export interface SnapshotFileInfo {
 }
 
 /**
+ * Records already in the file's record format (`keyLength key valueLength value`, repeated), as
+ * a writer that encodes captured state straight into bytes produces them: no key or value needs a
+ * buffer of its own.
+ */
+export interface EncodedRecords {
+  readonly bytes: Buffer;
+  /** Records in {@link bytes}. */
+  readonly count: number;
+}
+
+/** A batch of records to write: stored entries, or records encoded already. */
+export type SnapshotBatch = Array<[Buffer, Buffer]> | EncodedRecords;
+
+/**
  * Writes a snapshot file from a source of batches of stored entries, fsyncs it and closes it.
- * `transform` may rewrite a value or drop the entry (`undefined`), for TTL cleanup. On error the
- * partial file is deleted.
+ * `transform` may rewrite a value or drop the entry (`undefined`), for TTL cleanup; it does not
+ * see {@link EncodedRecords}, which are written as they are. On error the partial file is deleted.
  */
 export async function writeSnapshotFile(
   file: string,
   header: SnapshotHeader,
-  nextBatch: () => Promise<Array<[Buffer, Buffer]> | undefined>,
+  nextBatch: () => Promise<SnapshotBatch | undefined>,
   transform: (key: Buffer, value: Buffer) => Buffer | undefined,
 ): Promise<SnapshotFileInfo> {
   const handle = await open(file, 'w');
@@ -196,7 +212,7 @@ export async function writeSnapshotFile(
     // A read-ahead may reject while this function awaits a file write (the store closed under a
     // canceled task): mark it handled at once, so the process does not see an unhandled rejection;
     // awaiting it below still throws.
-    const readAhead = (): Promise<Array<[Buffer, Buffer]> | undefined> => {
+    const readAhead = (): Promise<SnapshotBatch | undefined> => {
       const p = nextBatch();
       p.catch(() => undefined);
       ahead = p;
@@ -205,6 +221,17 @@ export async function writeSnapshotFile(
     let next = readAhead();
     for (let batch = await next; batch !== undefined; batch = await next) {
       next = readAhead();
+      if (!Array.isArray(batch)) {
+        if (batch.bytes.length <= CHUNK_BYTES - used) {
+          batch.bytes.copy(chunk, used);
+          used += batch.bytes.length;
+        } else {
+          await flush();
+          await emit(batch.bytes);
+        }
+        records += batch.count;
+        continue;
+      }
       for (const [key, stored] of batch) {
         const value = transform(key, stored);
         if (value === undefined) continue;

@@ -33,13 +33,24 @@ export const NO_TIME = Number.NaN;
  */
 export function encodeSingle(value: unknown, writeTime: number): Buffer {
   writer.reset();
-  if (Number.isNaN(writeTime)) writer.writeU8(0);
-  else {
-    writer.writeU8(HAS_TIME);
-    writer.writeF64(writeTime);
-  }
-  writer.writeValue(value);
+  writeSingle(writer, value, writeTime);
   return writer.copy();
+}
+
+/** Appends the encoding of {@link encodeSingle} to `w`. @throws TypeError as it does. */
+export function writeSingle(w: ValueWriter, value: unknown, writeTime: number): void {
+  if (Number.isNaN(writeTime)) w.writeU8(0);
+  else {
+    w.writeU8(HAS_TIME);
+    w.writeF64(writeTime);
+  }
+  w.writeValue(value);
+}
+
+/** Appends the encoding of {@link encodeList} to `w`. */
+export function writeList(w: ValueWriter, elements: readonly Buffer[]): void {
+  w.writeVarUint(elements.length);
+  for (const e of elements) w.writeRaw(e);
 }
 
 /** The write time of an encoded single, {@link NO_TIME} when it has none. */

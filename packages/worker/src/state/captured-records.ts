@@ -1,0 +1,102 @@
+/**
+ * Encodes captured writes straight into snapshot-file records (see snapshot-file.ts), for the
+ * snapshots that go to a file only: a delta's captures and a cache image. {@link materialize}
+ * builds a key buffer, often a value buffer and an operation object per write, which the store
+ * needs; a file does not, and at a barrier that captures hundreds of thousands of writes those
+ * objects cost more than the bytes.
+ *
+ * The bytes equal those the file writer makes of `materialize(captured)`, a delete being a
+ * record with an empty value (as in a delta). There is no TTL cleanup here: callers use this only
+ * when no state has a TTL.
+ */
+
+import { ValueWriter } from '@eddy/common';
+import { CaptureForm, type CapturedWrites, type WriteSink } from './key-entry.js';
+import { writeStoredKey } from './key-layout.js';
+import type { EncodedRecords } from './snapshot-file.js';
+import { writeList, writeSingle } from './value-format.js';
+
+/** Shared by all backends of a process: encoding is synchronous and copies out. */
+const writer = new ValueWriter(1 << 20);
+
+/** Appends one write's record to `w`. @throws TypeError when its key or value cannot be encoded. */
+function appendRecord(
+  w: ValueWriter,
+  keyGroup: number,
+  stateId: Buffer,
+  key: unknown,
+  userKey: Buffer | undefined,
+  form: CaptureForm,
+  value: unknown,
+  time: number,
+): void {
+  const keyAt = w.openFrame();
+  writeStoredKey(w, keyGroup, stateId, key, userKey);
+  w.closeFrame(keyAt);
+  const valueAt = w.openFrame();
+  switch (form) {
+    case CaptureForm.Delete:
+      break;
+    case CaptureForm.Encoded:
+      w.writeRaw(value as Buffer);
+      break;
+    case CaptureForm.Primitive:
+      writeSingle(w, value, time);
+      break;
+    case CaptureForm.ListElements:
+      writeList(w, value as Buffer[]);
+      break;
+  }
+  w.closeFrame(valueAt);
+}
+
+/**
+ * Builds one batch of records: writes pushed to it are encoded at once, so the values they
+ * reference are read at the push. Uses a writer shared by the process: finish one batch before
+ * starting the next, synchronously.
+ */
+export class RecordEncoder implements WriteSink {
+  private count = 0;
+
+  constructor() {
+    writer.reset();
+  }
+
+  push(
+    keyGroup: number,
+    stateId: Buffer,
+    key: unknown,
+    userKey: Buffer | undefined,
+    form: CaptureForm,
+    value: unknown,
+    time: number,
+  ): void {
+    appendRecord(writer, keyGroup, stateId, key, userKey, form, value, time);
+    this.count++;
+  }
+
+  /** Appends every write of `captured`, in order. */
+  append(captured: CapturedWrites): void {
+    const { keyGroups, stateIds, keys, userKeys, forms, values, times } = captured;
+    const n = forms.length;
+    for (let i = 0; i < n; i++)
+      appendRecord(writer, keyGroups[i]!, stateIds[i]!, keys[i], userKeys[i], forms[i]!, values[i], times[i]!);
+    this.count += n;
+  }
+
+  /** The records pushed and appended so far, copied out of the shared writer. */
+  finish(): EncodedRecords {
+    return { bytes: writer.copy(), count: this.count };
+  }
+}
+
+/**
+ * The snapshot-file records of captured writes, in order.
+ * @throws TypeError when a key or value cannot be encoded (cannot happen for loaded keys and
+ *   values the state accepted).
+ */
+export function encodeCapturedRecords(captured: CapturedWrites): EncodedRecords {
+  const encoder = new RecordEncoder();
+  encoder.append(captured);
+  return encoder.finish();
+}
