@@ -62,6 +62,9 @@ export interface WriteSink {
   ): void;
 }
 
+/** A sink that drops every write: for captures that only mark their entries clean. */
+export const DISCARDED_WRITES: WriteSink = { push: () => undefined };
+
 /**
  * Writes captured from the cache, turned into store operations by {@link materialize}. Kept as
  * parallel arrays: a barrier may capture hundreds of thousands of writes, and one object per write
@@ -202,7 +205,7 @@ export class SingleSlot {
    * image alike) to `out` and marks the slot clean; `forStore` says where the write goes.
    * @returns the size change (always 0).
    */
-  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
+  capture(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
     if (!this.present) out.push(keyGroup, stateId, key, undefined, CaptureForm.Delete, undefined, Number.NaN);
     else if (this.bytes !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.bytes, this.writeTime);
     else out.push(keyGroup, stateId, key, undefined, CaptureForm.Primitive, this.value, this.writeTime);
@@ -288,7 +291,7 @@ export class ListSlot {
    * Appends the list's write (the whole list, or a delete when empty) and marks the slot clean.
    * @returns the size change (always 0).
    */
-  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
+  capture(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
     if (this.stored !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.stored, Number.NaN);
     else if (this.elementsEncoded.length > 0)
       // A copy: appends after the capture must not reach the captured write.
@@ -413,7 +416,7 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
    * put again ends up put).
    * @returns the size change (deletes that reached the store are forgotten).
    */
-  capture(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
+  capture(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
     let delta = 0;
     const image = forStore && this.unstored;
     if (image && this.storeRemoved.count > 0) {
@@ -446,7 +449,7 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
     return delta;
   }
 
-  private captureCell(out: CapturedWrites, keyGroup: number, stateId: Buffer, key: unknown, cell: MapCell, forStore: boolean): void {
+  private captureCell(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown, cell: MapCell, forStore: boolean): void {
     if (cell.bytes !== undefined) out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Encoded, cell.bytes, cell.writeTime);
     else out.push(keyGroup, stateId, key, cell.userKeyBytes, CaptureForm.Primitive, cell.value, cell.writeTime);
     cell.dirty = false;

@@ -55,7 +55,17 @@ import type {
 } from '@eddy/api';
 import { assignToKeyGroup, ValueReader, type KeyGroupRange } from '@eddy/common';
 import { cacheKeyOf, encodeKey, keyGroupAt, prefixEnd, readStateIdAt, storedKey, withStateId, type CacheKey } from './key-layout.js';
-import { CapturedWrites, KeyEntry, ListSlot, MapSlot, materialize, SingleSlot, type Slot, type WriteSink } from './key-entry.js';
+import {
+  CapturedWrites,
+  DISCARDED_WRITES,
+  KeyEntry,
+  ListSlot,
+  MapSlot,
+  materialize,
+  SingleSlot,
+  type Slot,
+  type WriteSink,
+} from './key-entry.js';
 import {
   RocksAggregatingState,
   RocksListState,
@@ -579,7 +589,8 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /** Captures an entry dirty in `barrier`'s generation into its writes. */
   private captureInto(barrier: BarrierCapture, entry: KeyEntry): void {
-    this.capture(entry, barrier.captured, barrier.pinned);
+    // A barrier of a full snapshot from the cache captures only to mark entries clean and unstored.
+    this.capture(entry, barrier.pinned || barrier.log !== undefined ? barrier.captured : DISCARDED_WRITES, barrier.pinned);
     if (barrier.pinned) entry.pendingSeq = barrier.seq;
   }
 
@@ -655,7 +666,7 @@ export class KeyedStateBackend implements KeyedStateStore {
    * clean: for the store (`forStore`; an unstored entry then gives its image) or for a checkpoint
    * only (it becomes unstored). The caller keeps the dirty bookkeeping ({@link dirtyCount}).
    */
-  private capture(entry: KeyEntry, out: CapturedWrites, forStore: boolean): void {
+  private capture(entry: KeyEntry, out: WriteSink, forStore: boolean): void {
     let delta = 0;
     const { slots, keyGroup, key } = entry;
     const image = forStore && entry.unstored;
