@@ -70,7 +70,7 @@ export class StreamExecutionEnvironment implements GraphBuilder {
     return this.checkpointInterval;
   }
 
-  /** Timeout and minimum pause of this job's checkpoints (Flink's `getCheckpointConfig()`). */
+  /** Timeout, minimum pause and tolerated failures of this job's checkpoints (Flink's `getCheckpointConfig()`). */
   getCheckpointConfig(): CheckpointConfig {
     return this.checkpointConfig;
   }
@@ -168,6 +168,7 @@ export class StreamExecutionEnvironment implements GraphBuilder {
       ...(this.restartStrategy ? { restartStrategy: this.restartStrategy } : {}),
       ...(c.getCheckpointTimeout() !== DEFAULT_CHECKPOINT_TIMEOUT_MS ? { checkpointTimeoutMs: c.getCheckpointTimeout() } : {}),
       ...(c.getMinPauseBetweenCheckpoints() !== 0 ? { minPauseBetweenCheckpointsMs: c.getMinPauseBetweenCheckpoints() } : {}),
+      ...(c.getTolerableCheckpointFailureNumber() !== 0 ? { tolerableCheckpointFailures: c.getTolerableCheckpointFailureNumber() } : {}),
     };
   }
 }

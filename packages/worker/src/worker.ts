@@ -161,9 +161,9 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
         },
       );
     },
-    declineCheckpoint(task, checkpointId, reason) {
+    declineCheckpoint(task, checkpointId, reason, subsumed) {
       rm.declineCheckpoint(
-        { fence: task.fence, vertexId: task.vertexId, subtask: task.subtask, checkpointId, reason },
+        { fence: task.fence, vertexId: task.vertexId, subtask: task.subtask, checkpointId, reason, subsumed },
         { deadline: Date.now() + 10_000 },
         (err) => {
           if (err) logger.warn({ checkpointId, err: err.message }, 'declining checkpoint failed');

@@ -4,3 +4,4 @@ export * from './pending-checkpoint.js';
 export * from './barrier-aligner.js';
 export * from './checkpoint-storage.js';
 export * from './restore-assignment.js';
+export * from './checkpoint-failure-manager.js';

@@ -65,5 +65,7 @@ export interface StreamGraphDescriptor {
   readonly checkpointTimeoutMs?: number;
   /** Least ms between the end of a checkpoint and the next trigger; undefined = 0. */
   readonly minPauseBetweenCheckpointsMs?: number;
+  /** Consecutive counted checkpoint failures tolerated before the job fails; undefined = 0. */
+  readonly tolerableCheckpointFailures?: number;
   readonly nodes: readonly StreamNodeDescriptor[];
 }

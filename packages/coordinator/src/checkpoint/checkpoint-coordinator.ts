@@ -6,6 +6,7 @@
  * checkpoint logic; this class adds timers and I/O.
  */
 import {
+  CheckpointFailureManager,
   PendingCheckpoint,
   checkpointFiles,
   describeError,
@@ -13,6 +14,7 @@ import {
   nextTriggerTime,
   subsumedCheckpoints,
   unreferencedFiles,
+  type CheckpointFailureReason,
   type CheckpointStorage,
   type CompletedCheckpoint,
   type Logger,
@@ -52,6 +54,10 @@ export interface CheckpointCoordinatorDeps {
   notify(checkpointId: number, completed: boolean): void;
   /** Called after a checkpoint completed (for status). */
   onCompleted(c: CompletedCheckpoint): void;
+  /** Consecutive counted checkpoint failures tolerated (see CheckpointFailureManager). */
+  readonly tolerableFailures: number;
+  /** Called once the checkpoint failures exceed the tolerance: the execution must fail with `cause`. */
+  failJob(cause: string): void;
 }
 
 /** Checkpointing for one execution attempt. */
@@ -64,11 +70,14 @@ export class CheckpointCoordinator {
   private lastEndAt: number | undefined;
   private stopped = false;
   private completing: Promise<void> = Promise.resolve();
+  private readonly failures: CheckpointFailureManager;
   readonly completed: CompletedCheckpoint[];
 
+  /** @throws RangeError when `deps.tolerableFailures` is not an integer ≥ 0. */
   constructor(private readonly deps: CheckpointCoordinatorDeps) {
     this.nextId = deps.firstCheckpointId;
     this.completed = deps.completed;
+    this.failures = new CheckpointFailureManager(deps.tolerableFailures);
   }
 
   /** The latest completed checkpoint, if any. */
@@ -92,7 +101,7 @@ export class CheckpointCoordinator {
     this.stopped = true;
     if (this.scheduler) clearInterval(this.scheduler);
     this.scheduler = undefined;
-    if (this.pending) this.abort(this.pending, reason, false);
+    if (this.pending) this.abort(this.pending, reason, false, 'stopped');
     await this.completing;
   }
 
@@ -112,12 +121,12 @@ export class CheckpointCoordinator {
     this.pending = pending;
     this.lastTriggerAt = now;
     this.pendingTimer = setTimeout(() => {
-      if (this.pending === pending) this.abort(pending, `checkpoint ${id} expired after ${this.deps.timeoutMs} ms`, true);
+      if (this.pending === pending) this.abort(pending, `it expired after ${this.deps.timeoutMs} ms`, true, 'expired');
     }, this.deps.timeoutMs);
     this.deps.logger.debug({ checkpointId: id, tasks: live.length }, 'triggering checkpoint');
     for (const t of sources) {
       this.deps.triggerSource(t, id, now).catch((err: unknown) => {
-        if (this.pending === pending) this.abort(pending, `could not trigger ${t.key}: ${describeError(err)}`, true);
+        if (this.pending === pending) this.abort(pending, `could not trigger ${t.key}: ${describeError(err)}`, true, 'trigger-failed');
       });
     }
   }
@@ -141,11 +150,14 @@ export class CheckpointCoordinator {
     if (result === 'completed') this.complete(p);
   }
 
-  /** A task declined a checkpoint: abort it. */
-  decline(taskKey: string, checkpointId: number, reason: string): void {
+  /**
+   * A task declined a checkpoint: abort it. `subsumed`: the task gave it up for a newer one or
+   * because it was canceled upstream; otherwise its snapshot failed.
+   */
+  decline(taskKey: string, checkpointId: number, reason: string, subsumed: boolean): void {
     const p = this.pending;
     if (!p || p.checkpointId !== checkpointId) return;
-    this.abort(p, `declined by ${taskKey}: ${reason}`, true);
+    this.abort(p, `${taskKey} declined it: ${reason}`, true, subsumed ? 'subsumed' : 'snapshot-failed');
   }
 
   /** `now` is the checkpoint's end: the minimum pause to the next trigger counts from it. */
@@ -157,10 +169,11 @@ export class CheckpointCoordinator {
     this.lastEndAt = now;
   }
 
-  private abort(p: PendingCheckpoint, reason: string, notifyTasks: boolean): void {
+  private abort(p: PendingCheckpoint, reason: string, notifyTasks: boolean, kind: CheckpointFailureReason): void {
     if (p.isDisposed) return;
     this.endPending(p);
     this.deps.logger.warn({ checkpointId: p.checkpointId, reason }, 'checkpoint aborted');
+    this.countFailure(p.checkpointId, kind, reason);
     if (notifyTasks) this.deps.notify(p.checkpointId, false);
     const written = p.acknowledged.map((s) => Object.values(s.operators).flatMap((o) => o.keyed.map((h) => h.path)));
     const doomed = unreferencedFiles(written, this.completed.map(checkpointFiles));
@@ -193,8 +206,10 @@ export class CheckpointCoordinator {
       } catch (err) {
         this.deps.logger.error({ checkpointId: c.checkpointId, err: describeError(err) }, 'could not store checkpoint metadata');
         this.deps.notify(c.checkpointId, false);
+        this.countFailure(c.checkpointId, 'finalize-failed', `its metadata could not be stored: ${describeError(err)}`);
         return;
       }
+      this.failures.onSuccess(c.checkpointId);
       this.completed.push(c);
       this.deps.logger.info(
         { checkpointId: c.checkpointId, durationMs: c.durationMs, size: c.incrementalSize, fullSize: c.fullSize },
@@ -204,6 +219,15 @@ export class CheckpointCoordinator {
       this.deps.notify(c.checkpointId, true);
       await this.subsume();
     });
+  }
+
+  /** Fails the execution once the counted failures exceed the tolerance; never while stopping. */
+  private countFailure(checkpointId: number, kind: CheckpointFailureReason, reason: string): void {
+    if (this.stopped) return;
+    const cause = this.failures.onFailure(checkpointId, kind, reason);
+    if (cause === undefined) return;
+    this.deps.logger.error({ checkpointId, cause }, 'too many checkpoint failures');
+    this.deps.failJob(cause);
   }
 
   private async subsume(): Promise<void> {

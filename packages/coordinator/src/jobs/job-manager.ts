@@ -299,10 +299,10 @@ export class JobManager {
   }
 
   /** A task declined a checkpoint. */
-  onCheckpointDecline(fence: Fence, vertexId: string, subtask: number, checkpointId: number, reason: string): void {
+  onCheckpointDecline(fence: Fence, vertexId: string, subtask: number, checkpointId: number, reason: string, subsumed: boolean): void {
     const job = this.jobs.get(fence.jobId);
     if (!job || !this.fenceMatches(job, fence)) return;
-    job.checkpoints?.decline(taskKey(vertexId, subtask), checkpointId, reason);
+    job.checkpoints?.decline(taskKey(vertexId, subtask), checkpointId, reason, subsumed);
   }
 
   private jobCheckpointDir(job: LiveJob): string {
@@ -357,6 +357,10 @@ export class JobManager {
         job.record.lastCheckpointId = c.checkpointId;
         job.record.lastCheckpointTime = c.completedAt;
         this.persistLater(job);
+      },
+      tolerableFailures: g.streamGraph.tolerableCheckpointFailures ?? 0,
+      failJob: (cause) => {
+        if (job.checkpoints === coordinator) this.failJob(job, cause);
       },
     });
     job.checkpoints = coordinator;

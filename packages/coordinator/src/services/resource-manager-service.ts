@@ -130,7 +130,7 @@ export function resourceManagerHandlers(deps: {
     }),
     DeclineCheckpoint: unary(logger, 'DeclineCheckpoint', (req) => {
       if (!req.fence) throw invalidArgument('fence is required');
-      jobs.onCheckpointDecline(req.fence, req.vertexId, req.subtask, Number(req.checkpointId), req.reason);
+      jobs.onCheckpointDecline(req.fence, req.vertexId, req.subtask, Number(req.checkpointId), req.reason, req.subsumed);
       return {};
     }),
     PushCollected: unary(logger, 'PushCollected', (req) => {

@@ -67,7 +67,7 @@ export class CheckpointSupport {
       if (a.kind === 'trigger') this.perform(a.checkpointId, a.timestamp, a.savepoint);
       else {
         this.host.broadcast({ kind: 'cancel-checkpoint', checkpointId: a.checkpointId });
-        this.host.services.declineCheckpoint(this.host.identity, a.checkpointId, a.reason);
+        this.host.services.declineCheckpoint(this.host.identity, a.checkpointId, a.reason, true);
       }
     }
   }
@@ -80,7 +80,7 @@ export class CheckpointSupport {
   perform(checkpointId: number, timestamp: number, savepoint: boolean): void {
     const { identity, services, log } = this.host;
     if (!this.storage) {
-      services.declineCheckpoint(identity, checkpointId, 'checkpointing is not configured for this task');
+      services.declineCheckpoint(identity, checkpointId, 'checkpointing is not configured for this task', false);
       return;
     }
     const storage = this.storage;
@@ -103,7 +103,7 @@ export class CheckpointSupport {
       for (const k of keyed) void Promise.resolve(k.writer.discard()).catch(() => undefined);
       log.warn({ checkpointId, err: describeError(err) }, 'snapshot failed; checkpoint declined');
       this.host.broadcast({ kind: 'cancel-checkpoint', checkpointId });
-      services.declineCheckpoint(identity, checkpointId, `snapshot failed: ${describeError(err)}`);
+      services.declineCheckpoint(identity, checkpointId, `snapshot failed: ${describeError(err)}`, false);
       return;
     }
     this.host.broadcast({ kind: 'barrier', checkpointId, timestamp, savepoint });
@@ -143,7 +143,7 @@ export class CheckpointSupport {
     })().catch((err: unknown) => {
       for (const k of keyed.slice(started)) void Promise.resolve(k.writer.discard()).catch(() => undefined);
       log.warn({ checkpointId, err: describeError(err) }, 'writing the snapshot failed; checkpoint declined');
-      services.declineCheckpoint(identity, checkpointId, `writing the snapshot failed: ${describeError(err)}`);
+      services.declineCheckpoint(identity, checkpointId, `writing the snapshot failed: ${describeError(err)}`, false);
     });
   }
 

@@ -21,8 +21,12 @@ export interface TaskServices {
   writeStdout(text: string): void;
   /** Tells the coordinator the task's snapshot of `checkpointId` is written (best effort, logged). */
   acknowledgeCheckpoint(task: TaskIdentity, checkpointId: number, snapshot: TaskStateSnapshot): void;
-  /** Tells the coordinator the task cannot take `checkpointId`. */
-  declineCheckpoint(task: TaskIdentity, checkpointId: number, reason: string): void;
+  /**
+   * Tells the coordinator the task cannot take `checkpointId`: `subsumed` when it gave the
+   * checkpoint up for a newer one or because it was canceled upstream, otherwise because its
+   * snapshot failed (which counts against the job's tolerable checkpoint failures).
+   */
+  declineCheckpoint(task: TaskIdentity, checkpointId: number, reason: string, subsumed: boolean): void;
 }
 
 /** Identifies a subtask execution. */

@@ -9,6 +9,12 @@ export interface DeclineCheckpointRequest {
   'subtask'?: (number);
   'checkpointId'?: (number | string | Long);
   'reason'?: (string);
+  /**
+   * True when the task gave the checkpoint up for a newer one, or because it was canceled
+   * upstream: not a failure of the checkpoint, so it does not count against the job's tolerable
+   * checkpoint failures. False: the task's snapshot failed.
+   */
+  'subsumed'?: (boolean);
 }
 
 export interface DeclineCheckpointRequest__Output {
@@ -17,4 +23,10 @@ export interface DeclineCheckpointRequest__Output {
   'subtask': (number);
   'checkpointId': (number);
   'reason': (string);
+  /**
+   * True when the task gave the checkpoint up for a newer one, or because it was canceled
+   * upstream: not a failure of the checkpoint, so it does not count against the job's tolerable
+   * checkpoint failures. False: the task's snapshot failed.
+   */
+  'subsumed': (boolean);
 }
