@@ -546,21 +546,11 @@ export class KeyedStateBackend implements KeyedStateStore {
     const early = image.early;
     image.early = new CapturedWrites();
     const end = Math.min(entries.length, image.next + IMAGE_BATCH);
-    if (image.encoded) {
-      // Every image goes straight into the batch's bytes.
-      const encoder = new RecordEncoder();
-      encoder.append(early);
-      for (let i = image.next; i < end; i++) {
-        const entry = entries[i]!;
-        entries[i] = undefined;
-        if (entry.pendingImage) this.imageOf(entry, encoder);
-      }
-      image.next = end;
-      if (end >= entries.length) this.image = undefined;
-      return encoder.finish();
-    }
-    // Captured first, then materialized for the writer's TTL cleanup.
-    const out = early;
+    // Encoded, every image goes straight into the batch's bytes; otherwise it is captured first,
+    // then materialized for the writer's TTL cleanup.
+    const encoder = image.encoded ? new RecordEncoder() : undefined;
+    encoder?.append(early);
+    const out: WriteSink = encoder ?? early;
     for (let i = image.next; i < end; i++) {
       const entry = entries[i]!;
       entries[i] = undefined;
@@ -568,8 +558,9 @@ export class KeyedStateBackend implements KeyedStateStore {
     }
     image.next = end;
     if (end >= entries.length) this.image = undefined;
+    if (encoder !== undefined) return encoder.finish();
     // An image holds no deletes.
-    return materialize(out).map((op): [Buffer, Buffer] => [op.key, (op as { value: Buffer }).value]);
+    return materialize(early).map((op): [Buffer, Buffer] => [op.key, (op as { value: Buffer }).value]);
   }
 
   /** Gives up a cache snapshot that will not be written (its entries are no longer pending). */
