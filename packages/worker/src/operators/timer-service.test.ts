@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { MapStateDescriptor } from '@eddy/api';
+import { MapStateDescriptor, ValueStateDescriptor } from '@eddy/api';
 import { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { InternalTimerService, parseStoredTimer, storedTimer, TIMER_STATE, TimerDomain } from './timer-service.js';
 
@@ -74,6 +74,76 @@ test('implied timers fire in time order with stored ones, are deduplicated with 
     timers.delete(TimerDomain.ProcessingTime, 10);
     assert.equal(timers.size, 0);
     assert.deepEqual(stored.keys(), []);
+  } finally {
+    await backend.close();
+  }
+});
+
+test('implied timers fire in registration order across batches; deletes and earlier timers from callbacks take effect at once', async () => {
+  const backend = await KeyedStateBackend.open({ dir: path.join(root, 'implied-batches'), maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, cacheBytes: 64 << 20 });
+  try {
+    const timers = new InternalTimerService(backend);
+    // More keys than one firing batch (1024), registered in a scrambled order.
+    const keys = Array.from({ length: 3000 }, (_v, i) => (i * 7919) % 3000);
+    await backend.prefetch(keys);
+    for (const k of keys) {
+      backend.setCurrentKey(k);
+      timers.registerImplied(TimerDomain.EventTime, 1999, [1000, 2000]);
+    }
+    backend.setCurrentKey(keys[2500]!);
+    timers.register(TimerDomain.EventTime, 1999, undefined); // stored, same time: before the implied ones
+    backend.setCurrentKey(keys[0]!);
+    timers.register(TimerDomain.EventTime, 1000, undefined);
+    assert.equal(timers.size, 3002);
+    assert.equal(timers.nextTime(TimerDomain.EventTime), 1000);
+
+    const fired: string[] = [];
+    await timers.advance(TimerDomain.EventTime, 1999, (t) => {
+      const k = backend.getCurrentKey() as number;
+      fired.push(`${k}@${t.time}`);
+      const i = keys.indexOf(k);
+      if (t.stored === undefined && i % 10 === 3 && i + 1 < keys.length) {
+        // Deleting a later key's timer of the same window, even one in the next batch.
+        backend.setCurrentKey(keys[i + 1]!);
+        timers.delete(TimerDomain.EventTime, 1999, [1000, 2000]);
+        backend.setCurrentKey(k);
+      }
+      if (t.stored === undefined && i === 1500) timers.register(TimerDomain.EventTime, 1500, [0, 1]); // earlier than the rest: fires next
+    });
+    const expected = [`${keys[0]!}@1000`, `${keys[2500]!}@1999`];
+    for (let i = 0; i < keys.length; i++) {
+      if (i % 10 === 4) continue; // deleted by the callback of key i - 1
+      expected.push(`${keys[i]!}@1999`);
+      if (i === 1500) expected.push(`${keys[1500]!}@1500`);
+    }
+    assert.deepEqual(fired, expected);
+    assert.equal(timers.size, 0);
+    assert.equal(timers.nextTime(TimerDomain.EventTime), undefined);
+  } finally {
+    await backend.close();
+  }
+});
+
+test('implied timers of keys not in memory are loaded before they fire', async () => {
+  // A cache of a few keys: most keys' state is evicted to RocksDB by the time their timers fire.
+  const backend = await KeyedStateBackend.open({ dir: path.join(root, 'implied-evicted'), maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, cacheBytes: 4096 });
+  try {
+    const timers = new InternalTimerService(backend);
+    const values = backend.getState(new ValueStateDescriptor<number>('v'));
+    for (let k = 0; k < 2000; k++) {
+      await backend.prefetch([k]);
+      backend.setCurrentKey(k);
+      values.update(k * 3);
+      timers.registerImplied(TimerDomain.EventTime, 10, undefined);
+    }
+    let sum = 0;
+    let n = 0;
+    await timers.advance(TimerDomain.EventTime, 10, () => {
+      sum += values.value()!;
+      n++;
+    });
+    assert.equal(n, 2000);
+    assert.equal(sum, (3 * 1999 * 2000) / 2);
   } finally {
     await backend.close();
   }

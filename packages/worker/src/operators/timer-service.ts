@@ -4,11 +4,17 @@
  * cut by key group exactly like the rest of the state; two in-memory heaps (event and processing
  * time) order them by time and are rebuilt from the store on restore. Timers are deduplicated per
  * key, namespace and time by a numeric index (timer-index.ts).
+ *
+ * Implied timers (see {@link InternalTimerService.registerImplied}) are not stored: the operator's
+ * own state implies them. They wait in buckets per time (implied-timer-queue.ts) instead of the
+ * heaps, deduplicated with the stored ones. Due timers fire in time order across both; at equal
+ * times the stored ones come first.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MapStateDescriptor, type MapState } from '@eddy/api';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { cacheKeyOf, type CacheKey } from '../state/key-layout.js';
+import { ImpliedTimerQueue, type ImpliedTimerBucket } from './implied-timer-queue.js';
 import { TimerHeap, type Timer } from './timer-heap.js';
 import { TimerIndex } from './timer-index.js';
 
@@ -69,6 +75,7 @@ export class InternalTimerService {
   private readonly state: MapState<StoredTimer, 1>;
   private readonly live: [TimerIndex, TimerIndex] = [new TimerIndex(), new TimerIndex()];
   private readonly heaps: [TimerHeap, TimerHeap] = [new TimerHeap(), new TimerHeap()];
+  private readonly implied: [ImpliedTimerQueue, ImpliedTimerQueue] = [new ImpliedTimerQueue(), new ImpliedTimerQueue()];
   private seq = 0;
 
   constructor(private readonly backend: KeyedStateBackend) {
@@ -91,12 +98,19 @@ export class InternalTimerService {
    * of the same key, namespace and time was restored.
    */
   restoreImplied(domain: TimerDomain, time: number, key: unknown, ns: readonly [number, number] | undefined): void {
-    this.index(domain, time, key, cacheKeyOf(key), ns, undefined);
+    this.queueImplied(domain, time, key, cacheKeyOf(key), ns);
+  }
+
+  /** Queues an implied timer unless a timer (stored or implied) of the same coordinates exists. */
+  private queueImplied(domain: TimerDomain, time: number, key: unknown, cacheKey: CacheKey, ns: readonly [number, number] | undefined): void {
+    if (this.live[domain].find(time, cacheKey, ns) !== undefined) return;
+    this.implied[domain].add(time, key, cacheKey, ns);
   }
 
   /**
-   * Indexes a timer unless one of the same key, namespace and time exists. `stored` is the timer's
-   * stored form as read, {@link NEW} to build it, undefined for an implied timer. @returns the new timer.
+   * Indexes a stored timer unless one of the same key, namespace and time exists (stored or
+   * implied). `stored` is the timer's stored form as read, or {@link NEW} to build it.
+   * @returns the new timer.
    */
   private index(
     domain: TimerDomain,
@@ -104,10 +118,10 @@ export class InternalTimerService {
     key: unknown,
     cacheKey: CacheKey,
     ns: readonly [number, number] | undefined,
-    stored: StoredTimer | typeof NEW | undefined,
+    stored: StoredTimer | typeof NEW,
   ): Timer | undefined {
     const index = this.live[domain];
-    if (index.find(time, cacheKey, ns) !== undefined) return undefined;
+    if (index.find(time, cacheKey, ns) !== undefined || this.implied[domain].has(time, cacheKey, ns)) return undefined;
     // The stored form is built only for a timer that is new.
     const storedAs = stored === NEW ? storedTimer(domain, time, ns) : stored;
     const timer: Timer = { time, key, cacheKey, namespace: ns, stored: storedAs, seq: this.seq++ };
@@ -124,7 +138,7 @@ export class InternalTimerService {
   register(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
     checkTime(time);
     const timer = this.index(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns, NEW);
-    if (timer?.stored !== undefined) this.state.put(timer.stored, 1);
+    if (timer !== undefined) this.state.put(timer.stored!, 1);
   }
 
   /**
@@ -135,24 +149,35 @@ export class InternalTimerService {
    */
   registerImplied(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): void {
     checkTime(time);
-    this.index(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns, undefined);
+    this.queueImplied(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns);
   }
 
   /** Deletes a timer of the current key; nothing happens when there is none. */
   delete(domain: TimerDomain, time: number, ns?: readonly [number, number]): void {
-    const removed = this.live[domain].remove(time, this.backend.getCurrentCacheKey(), ns);
-    if (removed === undefined) return;
+    const cacheKey = this.backend.getCurrentCacheKey();
+    const removed = this.live[domain].remove(time, cacheKey, ns);
+    if (removed === undefined) {
+      this.implied[domain].remove(time, cacheKey, ns);
+      return;
+    }
     if (removed.stored !== undefined) this.state.remove(removed.stored);
     // The heap entry stays and is skipped when it comes up: deletion is O(1).
   }
 
   /** Registered timers (both domains). */
   get size(): number {
-    return this.live[0].size + this.live[1].size;
+    return this.live[0].size + this.live[1].size + this.implied[0].size + this.implied[1].size;
   }
 
-  /** The earliest live timer time of `domain`, undefined when none. */
+  /** The earliest timer time of `domain`, stored or implied; undefined when none. */
   nextTime(domain: TimerDomain): number | undefined {
+    const stored = this.nextStoredTime(domain);
+    const implied = this.implied[domain].peekTime();
+    return stored === undefined || (implied !== undefined && implied < stored) ? implied : stored;
+  }
+
+  /** The earliest live stored timer time of `domain` (dropping stale heap entries), undefined when none. */
+  private nextStoredTime(domain: TimerDomain): number | undefined {
     const heap = this.heaps[domain];
     const index = this.live[domain];
     for (let t = heap.peek(); t !== undefined; t = heap.peek()) {
@@ -169,40 +194,87 @@ export class InternalTimerService {
   }
 
   /**
-   * Fires every timer of `domain` with time ≤ `upTo`, in time order, including timers the
-   * callbacks register meanwhile. Each timer is removed before its callback runs, with its key
-   * current and loaded.
+   * Fires every timer of `domain` with time ≤ `upTo`, in time order (stored before implied at equal
+   * times), including timers the callbacks register meanwhile. Each timer is removed before its
+   * callback runs, with its key current and loaded.
    */
   async advance(domain: TimerDomain, upTo: number, fire: TimerCallback): Promise<void> {
-    const heap = this.heaps[domain];
-    const index = this.live[domain];
+    const implied = this.implied[domain];
     let batches = 0;
     for (;;) {
-      const due: Timer[] = [];
-      for (let t = heap.peek(); t !== undefined && t.time <= upTo && due.length < FIRE_BATCH; t = heap.peek()) {
-        heap.pop();
-        if (index.isLive(t)) due.push(t);
-      }
-      if (due.length === 0) return;
-      if (batches++ > 0) await yieldToEventLoop();
-      let cached = true;
-      for (const t of due) if (!this.backend.isCached(t.key)) cached = false;
-      if (!cached) await this.backend.prefetch(due.map((t) => t.key));
-      for (let i = 0; i < due.length; i++) {
-        const t = due[i]!;
-        if (!index.removeTimer(t)) continue; // deleted by an earlier callback of this batch
-        this.backend.setCurrentKey(t.key);
-        if (t.stored !== undefined) this.state.remove(t.stored);
-        const r = fire(t, domain);
-        if (r !== undefined) await r;
-        const next = due[i + 1];
-        const top = heap.peek();
-        if (next !== undefined && top !== undefined && top.time < next.time) {
-          // A callback registered a timer earlier than the rest of this batch: back to the heap.
-          for (let j = i + 1; j < due.length; j++) heap.push(due[j]!);
-          break;
-        }
+      const stored = this.nextStoredTime(domain);
+      const bucket = implied.first();
+      const impliedTime = bucket === undefined ? Infinity : bucket.time;
+      if (stored !== undefined && stored <= upTo && stored <= impliedTime) {
+        if (batches++ > 0) await yieldToEventLoop();
+        await this.fireStored(domain, Math.min(upTo, impliedTime), fire);
+      } else if (bucket !== undefined && impliedTime <= upTo) {
+        if (batches++ > 0) await yieldToEventLoop();
+        await this.fireImplied(domain, bucket, fire);
+      } else return;
+    }
+  }
+
+  /** Fires one batch of due stored timers with time ≤ `upTo`. */
+  private async fireStored(domain: TimerDomain, upTo: number, fire: TimerCallback): Promise<void> {
+    const heap = this.heaps[domain];
+    const index = this.live[domain];
+    const due: Timer[] = [];
+    for (let t = heap.peek(); t !== undefined && t.time <= upTo && due.length < FIRE_BATCH; t = heap.peek()) {
+      heap.pop();
+      if (index.isLive(t)) due.push(t);
+    }
+    let cached = true;
+    for (const t of due) if (!this.backend.isCached(t.key)) cached = false;
+    if (!cached) await this.backend.prefetch(due.map((t) => t.key));
+    for (let i = 0; i < due.length; i++) {
+      const t = due[i]!;
+      if (!index.removeTimer(t)) continue; // deleted by an earlier callback of this batch
+      this.backend.setCurrentKey(t.key);
+      this.state.remove(t.stored!);
+      const r = fire(t, domain);
+      if (r !== undefined) await r;
+      const next = due[i + 1];
+      if (next !== undefined && this.firesBefore(domain, next.time)) {
+        // A callback registered a timer earlier than the rest of this batch: back to the heap.
+        for (let j = i + 1; j < due.length; j++) heap.push(due[j]!);
+        return;
       }
     }
+  }
+
+  /**
+   * Fires up to one batch of `bucket`'s timers, in registration order. Timers stay in the bucket
+   * until they fire, so a batch cut short leaves the rest queued.
+   */
+  private async fireImplied(domain: TimerDomain, bucket: ImpliedTimerBucket, fire: TimerCallback): Promise<void> {
+    const implied = this.implied[domain];
+    const keys: unknown[] = [];
+    const cacheKeys: CacheKey[] = [];
+    let cached = true;
+    for (const [cacheKey, key] of bucket.keys) {
+      keys.push(key);
+      cacheKeys.push(cacheKey);
+      if (cached && !this.backend.isCached(key)) cached = false;
+      if (keys.length === FIRE_BATCH) break;
+    }
+    if (!cached) await this.backend.prefetch(keys);
+    const { time, namespace } = bucket;
+    for (let i = 0; i < keys.length; i++) {
+      if (!implied.take(bucket, cacheKeys[i])) continue; // deleted by an earlier callback of this batch
+      const key = keys[i];
+      this.backend.setCurrentKey(key);
+      const r = fire({ time, key, cacheKey: cacheKeys[i]!, namespace, stored: undefined, seq: -1 }, domain);
+      if (r !== undefined) await r;
+      if (this.firesBefore(domain, time)) return; // a callback registered an earlier timer
+    }
+  }
+
+  /** Whether a timer of `domain` earlier than `time` is pending. */
+  private firesBefore(domain: TimerDomain, time: number): boolean {
+    const top = this.heaps[domain].peek();
+    if (top !== undefined && top.time < time) return true;
+    const implied = this.implied[domain].peekTime();
+    return implied !== undefined && implied < time;
   }
 }

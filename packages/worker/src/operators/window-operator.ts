@@ -41,6 +41,7 @@ import {
   TumblingEventTimeWindows,
 } from '@eddy/api';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import type { RocksMapState } from '../state/keyed-states.js';
 import { AbstractKeyedOperator, type KeyedStateOptions } from './keyed-operator.js';
 import { bindUserFunction, checkTag } from './stream-operator.js';
 import type { Timer } from './timer-heap.js';
@@ -77,13 +78,15 @@ export class WindowOperator extends AbstractKeyedOperator {
   private readonly reduceFn: ((a: unknown, b: unknown) => unknown) | undefined;
   private readonly aggregateFn: AggregateFunction<unknown, unknown, unknown> | undefined;
   private readonly processFn: ProcessFn | undefined;
-  private contents: MapState<unknown, unknown> | undefined;
+  private contents: RocksMapState<unknown, unknown> | undefined;
   private windowSet: MapState<WindowKey, number> | undefined;
   private readonly triggerStates = new Map<string, MapState<WindowKey, unknown>>();
   private readonly triggerCtx = new WindowTriggerContext(this);
   private readonly assignerCtx = { currentProcessingTime: (): number => Date.now() };
   /** The window whose results are being emitted (their timestamp, side outputs). */
   private emitting: TimeWindow | undefined;
+  /** The window the last sole timer fired for: every key's timer of a window shares it. */
+  private firedWindow: TimeWindow | undefined;
   private readonly out: Collector<unknown> = {
     collect: (v) => {
       this.recordsOut++;
@@ -127,7 +130,7 @@ export class WindowOperator extends AbstractKeyedOperator {
   }
 
   override async open(ctx: RuntimeContext): Promise<void> {
-    this.contents = this.getMapState(new MapStateDescriptor<unknown, unknown>('_window_contents'));
+    this.contents = this.backend.getMapState(new MapStateDescriptor<unknown, unknown>('_window_contents'));
     if (this.merging || this.kind === 'process') this.windowSet = this.getMapState(new MapStateDescriptor<WindowKey, number>('_window_set'));
     await super.open(ctx);
   }
@@ -355,6 +358,10 @@ export class WindowOperator extends AbstractKeyedOperator {
 
   protected override onTimer(timer: Timer, domain: TimerDomain): void {
     const [start, end] = timer.namespace!;
+    if (this.soleTimer && this.kind !== 'process' && timer.time === end - 1) {
+      this.fireSole(start, end);
+      return;
+    }
     const w = new TimeWindow(start, end);
     // A merged-away window's timers were deleted; a stray one finds no window and does nothing.
     if (this.merging && !this.windowSet!.contains(this.windowKey(w))) return;
@@ -372,6 +379,22 @@ export class WindowOperator extends AbstractKeyedOperator {
       this.triggerCtx.window = w;
       this.trigger.clear(w, this.triggerCtx);
     }
+  }
+
+  /**
+   * The sole timer of a reduce or aggregate window fired. EventTimeTrigger fires at maxTimestamp,
+   * which without lateness is also the window's cleanup time: the contents are read and cleared in
+   * one state access, and nothing else (trigger state, other timers) exists to clean up.
+   */
+  private fireSole(start: number, end: number): void {
+    const v = this.contents!.take(start);
+    if (v === undefined) return;
+    let w = this.firedWindow;
+    if (w === undefined || w.start !== start || w.end !== end) w = this.firedWindow = new TimeWindow(start, end);
+    this.emitting = w;
+    const result = this.kind === 'aggregate' ? this.aggregateFn!.getResult(v) : v;
+    if (this.processFn !== undefined) this.processFn(this.backend.getCurrentKey(), this.windowCtx, [result], this.out);
+    else this.out.collect(result);
   }
 
   /**

@@ -12,11 +12,11 @@ import {
   ValueStateDescriptor,
   type AggregatingState,
   type ListState,
-  type MapState,
   type ReducingState,
   type ValueState,
 } from '@eddy/api';
 import { KeyedStateBackend, type KeyedStateBackendOptions, type KeyedStateSnapshot } from './keyed-state-backend.js';
+import type { RocksMapState } from './keyed-states.js';
 
 // A fixed seed keeps every run identical; a failure prints the counterexample to turn into a case.
 fc.configureGlobal({ seed: 20261125 });
@@ -59,6 +59,7 @@ type Op =
   | { t: 'map.put'; k: Key; uk: UserKey; v: Val }
   | { t: 'map.putAll'; k: Key; entries: Array<[UserKey, Val]> }
   | { t: 'map.remove'; k: Key; uk: UserKey }
+  | { t: 'map.take'; k: Key; uk: UserKey }
   | { t: 'map.clear'; k: Key }
   | { t: 'reduce.add'; k: Key; n: number }
   | { t: 'reduce.clear'; k: Key }
@@ -79,6 +80,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ t: fc.constant('map.put' as const), k: keyArb, uk: userKeyArb, v: valArb }),
   fc.record({ t: fc.constant('map.putAll' as const), k: keyArb, entries: fc.array(fc.tuple(userKeyArb, valArb), { maxLength: 3 }) }),
   fc.record({ t: fc.constant('map.remove' as const), k: keyArb, uk: userKeyArb }),
+  fc.record({ t: fc.constant('map.take' as const), k: keyArb, uk: userKeyArb }),
   fc.record({ t: fc.constant('map.clear' as const), k: keyArb }),
   fc.record({ t: fc.constant('reduce.add' as const), k: keyArb, n: smallInt }),
   fc.record({ t: fc.constant('reduce.clear' as const), k: keyArb }),
@@ -131,7 +133,7 @@ const average: { createAccumulator(): { sum: number; count: number }; add(v: num
 interface States {
   value: ValueState<Val>;
   list: ListState<Val>;
-  map: MapState<UserKey, Val>;
+  map: RocksMapState<UserKey, Val>;
   sum: ReducingState<number>;
   agg: AggregatingState<number, string>;
 }
@@ -216,6 +218,10 @@ function applyOp(s: States, m: ModelKey, op: Exclude<Op, { t: 'restore' } | { t:
       break;
     case 'map.remove':
       s.map.remove(op.uk);
+      m.map.delete(id(op.uk));
+      break;
+    case 'map.take':
+      assert.deepEqual(s.map.take(op.uk), m.map.get(id(op.uk))?.[1]);
       m.map.delete(id(op.uk));
       break;
     case 'map.clear':

@@ -45,7 +45,6 @@ import type {
   KeyedStateStore,
   ListState,
   ListStateDescriptor,
-  MapState,
   MapStateDescriptor,
   ReducingState,
   ReducingStateDescriptor,
@@ -596,7 +595,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   }
 
   /** @throws Error when the name is used by a state of another kind. */
-  getMapState<UK, UV>(descriptor: MapStateDescriptor<UK, UV>): MapState<UK, UV> {
+  getMapState<UK, UV>(descriptor: MapStateDescriptor<UK, UV>): RocksMapState<UK, UV> {
     return new RocksMapState<UK, UV>(this.host, this.register(descriptor));
   }
 

@@ -408,6 +408,28 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     if (cell !== undefined) this.host.changed(entry, RocksMapState.drop(slot, cacheKey, cell));
   }
 
+  /**
+   * Removes the entry of `key` and returns its value: `get` then `remove` with one lookup (a
+   * window's firing reads its contents and clears them). @returns undefined, changing nothing,
+   * when there is no live entry.
+   */
+  take(key: UK): UV | undefined {
+    if (this.state.ttlMs > 0) {
+      const v = this.get(key);
+      if (v !== undefined) this.remove(key);
+      return v;
+    }
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    if (slot === undefined) return undefined;
+    const cacheKey = cacheKeyOf(key);
+    const cell = slot.cells().get(cacheKey);
+    if (cell === undefined) return undefined;
+    const value = cell.get() as UV;
+    this.host.changed(entry, RocksMapState.drop(slot, cacheKey, cell));
+    return value;
+  }
+
   /** The live cells of the current key, TTL applied. */
   private liveCells(): MapCell[] {
     const entry = this.host.entry();
