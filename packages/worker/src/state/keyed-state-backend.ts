@@ -1109,17 +1109,44 @@ export class KeyedStateBackend implements KeyedStateStore {
    * joins the next one).
    */
   private async captureBarrier(barrier: BarrierCapture): Promise<undefined> {
+    // A delta recorded as encoded records: the slice's captures go straight into the records,
+    // with no arrays of captured writes in between. The encoder's writer is shared by the process,
+    // so it lives within one synchronous slice.
+    const direct = barrier.encoded && barrier.log !== undefined;
+    let encoder = direct ? this.sliceEncoder(barrier) : undefined;
     let n = 0;
     for (const entry of barrier.entries) {
-      if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
+      if (entry.dirty && entry.dirtyGen === barrier.generation) {
+        if (encoder !== undefined) this.capture(entry, encoder, false);
+        else this.captureInto(barrier, entry);
+      }
       if (++n % this.barrierSlice === 0) {
-        this.flushBarrier(barrier);
+        if (encoder !== undefined) this.recordSlice(barrier, encoder);
+        else this.flushBarrier(barrier);
         await yieldToEventLoop();
+        if (direct) encoder = this.sliceEncoder(barrier);
       }
     }
     this.barriers.delete(barrier.generation);
-    this.flushBarrier(barrier);
+    if (encoder !== undefined) this.recordSlice(barrier, encoder);
+    else this.flushBarrier(barrier);
     return undefined;
+  }
+
+  /** An encoder for one slice of a direct barrier capture, holding first what copy on write captured since the last slice. */
+  private sliceEncoder(barrier: BarrierCapture): RecordEncoder {
+    const encoder = new RecordEncoder();
+    if (barrier.captured.length > 0) {
+      encoder.append(barrier.captured);
+      barrier.captured = new CapturedWrites();
+    }
+    return encoder;
+  }
+
+  /** Records a slice's encoded captures in the barrier's delta log. */
+  private recordSlice(barrier: BarrierCapture, encoder: RecordEncoder): void {
+    const records = encoder.finish();
+    if (records.count > 0) barrier.log!.recordEncoded(records);
   }
 
   /** Captures and queues the rest of an unpinned barrier at once (its loop then finds nothing left). */
