@@ -256,6 +256,8 @@ interface BarrierCapture {
   readonly seq: number;
   /** May also hold entries no longer dirty in this generation (see {@link KeyedStateBackend.dirty}). */
   readonly entries: KeyEntry[];
+  /** Whether some of {@link entries} became dirty outside the cache (see KeyedStateBackend.captureOrder). */
+  readonly uncachedDirty: boolean;
   /** Captured and not yet written (pinned) or recorded in the log (unpinned). */
   captured: CapturedWrites;
   /**
@@ -310,6 +312,9 @@ const TOMBSTONE = Buffer.alloc(0);
 /** `pendingSeq` of an entry whose captured writes are not queued yet: it stays in flight. */
 const UNQUEUED = Number.MAX_SAFE_INTEGER;
 
+/** Dirty share of the cache from which a barrier's capture walks the whole cache (see captureOrder). */
+const CACHE_ORDER_DIRTY_FRACTION = 0.25;
+
 /** Entries captured per slice of a barrier's write; the event loop runs between slices. */
 const BARRIER_SLICE = 16384;
 
@@ -359,6 +364,8 @@ export class KeyedStateBackend implements KeyedStateStore {
   private dirty: KeyEntry[] = [];
   /** Entries of {@link dirty} that are still dirty in the current generation. */
   private dirtyCount = 0;
+  /** Whether an entry outside the cache became dirty in the current generation (see captureOrder). */
+  private uncachedDirty = false;
   /**
    * Cached entries that are {@link KeyEntry.unstored}, for the next barrier that reads the store;
    * like {@link dirty}, it may also hold entries that were stored since (they are skipped).
@@ -628,6 +635,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       entry.dirtyGen = this.generation;
       this.dirty.push(entry);
       this.dirtyCount++;
+      if (!entry.cached) this.uncachedDirty = true;
     }
     if (this.cachedBytes > this.options.cacheBytes && this.evictionStuckAt !== this.epoch) this.evict();
   }
@@ -993,6 +1001,7 @@ export class KeyedStateBackend implements KeyedStateStore {
         entry.dirty = true;
         entry.dirtyGen = this.generation;
         this.dirty.push(entry);
+        if (!entry.cached) this.uncachedDirty = true;
       }
       this.unstored = [];
     }
@@ -1001,6 +1010,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       seq: pinned ? ++this.seq : 0,
       generation: this.generation,
       entries: this.dirty,
+      uncachedDirty: this.uncachedDirty,
       captured: new CapturedWrites(),
       log: kind === 'delta' ? log : undefined,
       encoded,
@@ -1008,6 +1018,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     this.generation++;
     this.dirty = [];
     this.dirtyCount = 0;
+    this.uncachedDirty = false;
     this.barriers.set(barrier.generation, barrier);
     const header: SnapshotHeader = {
       maxParallelism: this.options.maxParallelism,
@@ -1115,7 +1126,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     const direct = barrier.encoded && barrier.log !== undefined;
     let encoder = direct ? this.sliceEncoder(barrier) : undefined;
     let n = 0;
-    for (const entry of barrier.entries) {
+    for (const entry of this.captureOrder(barrier)) {
       if (entry.dirty && entry.dirtyGen === barrier.generation) {
         if (encoder !== undefined) this.capture(entry, encoder, false);
         else this.captureInto(barrier, entry);
@@ -1131,6 +1142,20 @@ export class KeyedStateBackend implements KeyedStateStore {
     if (encoder !== undefined) this.recordSlice(barrier, encoder);
     else this.flushBarrier(barrier);
     return undefined;
+  }
+
+  /**
+   * The entries to visit for a barrier's capture: a superset of those still dirty in its
+   * generation. The dirty list is in the order entries first changed, which is random in memory;
+   * once a good part of the cache is dirty, walking the whole cache in its own order (about the
+   * order its entries were allocated) costs far fewer memory stalls than visiting the dirty ones
+   * at random. Eviction captures an entry before it leaves the cache, so a dirty entry outside it
+   * is one that changed while outside, which the barrier records; then the list is walked too.
+   */
+  private captureOrder(barrier: BarrierCapture): Iterable<KeyEntry> {
+    if (CACHE_ORDER_DIRTY_FRACTION * this.cache.size > barrier.entries.length) return barrier.entries;
+    if (!barrier.uncachedDirty) return this.cache.values();
+    return concatEntries(this.cache.values(), barrier.entries.filter((e) => !e.cached));
   }
 
   /** An encoder for one slice of a direct barrier capture, holding first what copy on write captured since the last slice. */
@@ -1151,7 +1176,7 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /** Captures and queues the rest of an unpinned barrier at once (its loop then finds nothing left). */
   private finishCapture(barrier: BarrierCapture): void {
-    for (const entry of barrier.entries) if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
+    for (const entry of this.captureOrder(barrier)) if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
     this.barriers.delete(barrier.generation);
     this.flushBarrier(barrier);
   }
@@ -1164,7 +1189,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       return this.writeNow(ops);
     };
     let n = 0;
-    for (const entry of barrier.entries) {
+    for (const entry of this.captureOrder(barrier)) {
       if (entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
       if (++n % this.barrierSlice === 0 && barrier.captured.length > 0) {
         const slice = barrier.captured;
@@ -1384,4 +1409,10 @@ export class KeyedStateBackend implements KeyedStateStore {
     await this.close();
     await rm(path.resolve(this.options.dir), { recursive: true, force: true });
   }
+}
+
+/** The entries of `a`, then those of `b`. */
+function* concatEntries(a: Iterable<KeyEntry>, b: Iterable<KeyEntry>): Generator<KeyEntry> {
+  yield* a;
+  yield* b;
 }
