@@ -12,6 +12,11 @@ import type { CacheKey } from '../state/key-layout.js';
 export class ImpliedTimerBucket {
   /** Keys with a timer here, by cache key; a JavaScript `Map` iterates in insertion order. */
   readonly keys = new Map<CacheKey, unknown>();
+  /**
+   * Set by the timer service once it has fired this bucket's cached keys in one walk over the
+   * cache: the rest are fired in registration order, their keys loaded batch by batch.
+   */
+  cacheWalked = false;
 
   constructor(
     readonly time: number,

@@ -79,20 +79,22 @@ test('implied timers fire in time order with stored ones, are deduplicated with 
   }
 });
 
-test('implied timers fire in registration order across batches; deletes and earlier timers from callbacks take effect at once', async () => {
+test('a window-sized bucket fires in cache order across batches; deletes and earlier timers from callbacks take effect at once', async () => {
   const backend = await KeyedStateBackend.open({ dir: path.join(root, 'implied-batches'), maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, cacheBytes: 64 << 20 });
   try {
     const timers = new InternalTimerService(backend);
-    // More keys than one firing batch (1024), registered in a scrambled order.
-    const keys = Array.from({ length: 3000 }, (_v, i) => (i * 7919) % 3000);
-    await backend.prefetch(keys);
-    for (const k of keys) {
+    // More keys than one firing batch (1024), loaded in ascending order (the cache's order) and
+    // registered in a scrambled one.
+    const loaded = Array.from({ length: 3000 }, (_v, i) => i);
+    await backend.prefetch(loaded);
+    const registered = loaded.map((i) => (i * 7919) % 3000);
+    for (const k of registered) {
       backend.setCurrentKey(k);
       timers.registerImplied(TimerDomain.EventTime, 1999, [1000, 2000]);
     }
-    backend.setCurrentKey(keys[2500]!);
+    backend.setCurrentKey(2500);
     timers.register(TimerDomain.EventTime, 1999, undefined); // stored, same time: before the implied ones
-    backend.setCurrentKey(keys[0]!);
+    backend.setCurrentKey(0);
     timers.register(TimerDomain.EventTime, 1000, undefined);
     assert.equal(timers.size, 3002);
     assert.equal(timers.nextTime(TimerDomain.EventTime), 1000);
@@ -101,24 +103,43 @@ test('implied timers fire in registration order across batches; deletes and earl
     await timers.advance(TimerDomain.EventTime, 1999, (t) => {
       const k = backend.getCurrentKey() as number;
       fired.push(`${k}@${t.time}`);
-      const i = keys.indexOf(k);
-      if (t.stored === undefined && i % 10 === 3 && i + 1 < keys.length) {
-        // Deleting a later key's timer of the same window, even one in the next batch.
-        backend.setCurrentKey(keys[i + 1]!);
+      if (t.stored === undefined && k % 10 === 3 && k + 1 < loaded.length) {
+        // Deleting a later key's timer of the same window, even one past the next batch.
+        backend.setCurrentKey(k + 1);
         timers.delete(TimerDomain.EventTime, 1999, [1000, 2000]);
         backend.setCurrentKey(k);
       }
-      if (t.stored === undefined && i === 1500) timers.register(TimerDomain.EventTime, 1500, [0, 1]); // earlier than the rest: fires next
+      if (t.stored === undefined && k === 1500) timers.register(TimerDomain.EventTime, 1500, [0, 1]); // earlier than the rest: fires next
     });
-    const expected = [`${keys[0]!}@1000`, `${keys[2500]!}@1999`];
-    for (let i = 0; i < keys.length; i++) {
-      if (i % 10 === 4) continue; // deleted by the callback of key i - 1
-      expected.push(`${keys[i]!}@1999`);
-      if (i === 1500) expected.push(`${keys[1500]!}@1500`);
+    const expected = ['0@1000', '2500@1999'];
+    for (const k of loaded) {
+      if (k % 10 === 4) continue; // deleted by the callback of key k - 1
+      expected.push(`${k}@1999`);
+      if (k === 1500) expected.push('1500@1500');
     }
     assert.deepEqual(fired, expected);
     assert.equal(timers.size, 0);
     assert.equal(timers.nextTime(TimerDomain.EventTime), undefined);
+  } finally {
+    await backend.close();
+  }
+});
+
+test('a bucket of few of the cached keys fires in registration order', async () => {
+  const backend = await KeyedStateBackend.open({ dir: path.join(root, 'implied-few'), maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, cacheBytes: 64 << 20 });
+  try {
+    const timers = new InternalTimerService(backend);
+    await backend.prefetch(Array.from({ length: 3000 }, (_v, i) => i));
+    const registered = Array.from({ length: 100 }, (_v, i) => (i * 7919) % 3000);
+    for (const k of registered) {
+      backend.setCurrentKey(k);
+      timers.registerImplied(TimerDomain.EventTime, 1999, [1000, 2000]);
+    }
+    const fired: number[] = [];
+    await timers.advance(TimerDomain.EventTime, 1999, () => {
+      fired.push(backend.getCurrentKey() as number);
+    });
+    assert.deepEqual(fired, registered);
   } finally {
     await backend.close();
   }

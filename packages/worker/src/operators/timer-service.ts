@@ -42,6 +42,12 @@ export const TIMER_STATE = '_timers';
  */
 const FIRE_BATCH = 1024;
 
+/**
+ * Share of the cached keys from which a bucket of implied timers is fired in cache order (see
+ * InternalTimerService.fireInCacheOrder): below it, walking the whole cache costs more than it saves.
+ */
+const CACHE_ORDER_FRACTION = 0.25;
+
 /** Asks {@link InternalTimerService} to build a new timer's stored form. */
 const NEW: unique symbol = Symbol('new stored timer');
 
@@ -244,10 +250,17 @@ export class InternalTimerService {
   }
 
   /**
-   * Fires up to one batch of `bucket`'s timers, in registration order. Timers stay in the bucket
+   * Fires up to one batch of `bucket`'s timers: in registration order, or, for a bucket that holds
+   * a good part of the cached keys, those of cached keys in cache order. Timers stay in the bucket
    * until they fire, so a batch cut short leaves the rest queued.
    */
   private async fireImplied(domain: TimerDomain, bucket: ImpliedTimerBucket, fire: TimerCallback): Promise<void> {
+    if (!bucket.cacheWalked && bucket.keys.size >= CACHE_ORDER_FRACTION * this.backend.cachedKeyCount) {
+      if (!(await this.fireInCacheOrder(domain, bucket, fire))) return;
+      // What is left belongs to keys that were not cached: loaded and fired batch by batch below.
+      bucket.cacheWalked = true;
+      if (bucket.keys.size === 0) return;
+    }
     const implied = this.implied[domain];
     const keys: unknown[] = [];
     const cacheKeys: CacheKey[] = [];
@@ -268,6 +281,30 @@ export class InternalTimerService {
       if (r !== undefined) await r;
       if (this.firesBefore(domain, time)) return; // a callback registered an earlier timer
     }
+  }
+
+  /**
+   * Fires the timers of `bucket` whose keys are cached, walking the cache in its own order: a
+   * bucket holding a good part of the cache (every key of a window) is fired with far fewer
+   * memory stalls than in registration order, which is random in memory. The event loop runs
+   * every {@link FIRE_BATCH} timers. Timers of keys not cached stay in the bucket.
+   * @returns true when the walk went through the whole cache; false when it stopped early (the
+   *   bucket emptied, or a callback registered an earlier timer).
+   */
+  private async fireInCacheOrder(domain: TimerDomain, bucket: ImpliedTimerBucket, fire: TimerCallback): Promise<boolean> {
+    const implied = this.implied[domain];
+    const { time, namespace } = bucket;
+    let fired = 0;
+    for (const entry of this.backend.cachedEntries()) {
+      const { cacheKey, key } = entry;
+      if (!implied.take(bucket, cacheKey)) continue;
+      this.backend.setCurrentKey(key);
+      const r = fire({ time, key, cacheKey, namespace, stored: undefined, seq: -1 }, domain);
+      if (r !== undefined) await r;
+      if (bucket.keys.size === 0 || this.firesBefore(domain, time)) return false;
+      if (++fired % FIRE_BATCH === 0) await yieldToEventLoop();
+    }
+    return true;
   }
 
   /** Whether a timer of `domain` earlier than `time` is pending. */
