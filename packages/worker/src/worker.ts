@@ -106,6 +106,19 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const artifacts = new ArtifactCache(opts.dataDir, () => rm);
 
   const stateReports = new Map<string, Promise<void>>();
+  /**
+   * Sends a task's reports to the coordinator one after the other, in the order the task made
+   * them: its RUNNING report, say, arrives before its end of input.
+   */
+  const sendInOrder = (task: TaskIdentity, send: () => Promise<void>): void => {
+    const key = taskKey(task.fence.jobId, task.fence.attempt, task.vertexId, task.subtask);
+    const prev = stateReports.get(key) ?? Promise.resolve();
+    const next = prev.then(send);
+    stateReports.set(key, next);
+    void next.then(() => {
+      if (stateReports.get(key) === next) stateReports.delete(key);
+    });
+  };
   // Fault injection for recovery tests: die like kill -9 once a task wrote state files for this
   // checkpoint and before it acknowledges them.
   const crashBeforeAck = Number(process.env.EDDY_TEST_CRASH_BEFORE_ACK ?? 0);
@@ -117,25 +130,37 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     localStateRoot: path.join(opts.dataDir, 'state', workerId),
     keyedState: { cacheBytes: stateCacheBytes },
     reportState(task: TaskIdentity, state: TaskState, failure: string, metrics: OperatorCounters[]) {
-      const key = taskKey(task.fence.jobId, task.fence.attempt, task.vertexId, task.subtask);
-      const send = (): Promise<void> =>
-        new Promise((resolve) => {
-          rm.updateTaskExecutionState(
-            { fence: task.fence, vertexId: task.vertexId, subtask: task.subtask, state, failure, workerId, operators: metrics },
-            { deadline: Date.now() + 10_000 },
-            (err) => {
-              if (err) logger.warn({ err: err.message, state }, 'reporting task state failed');
-              resolve();
-            },
-          );
-        });
-      // Reports of one task are sent in order.
-      const prev = stateReports.get(key) ?? Promise.resolve();
-      const next = prev.then(send);
-      stateReports.set(key, next);
-      void next.then(() => {
-        if (stateReports.get(key) === next) stateReports.delete(key);
-      });
+      sendInOrder(
+        task,
+        () =>
+          new Promise((resolve) => {
+            rm.updateTaskExecutionState(
+              { fence: task.fence, vertexId: task.vertexId, subtask: task.subtask, state, failure, workerId, operators: metrics },
+              { deadline: Date.now() + 10_000 },
+              (err) => {
+                if (err) logger.warn({ err: err.message, state }, 'reporting task state failed');
+                resolve();
+              },
+            );
+          }),
+      );
+    },
+    notifyEndOfData(task, lastCheckpointId) {
+      sendInOrder(
+        task,
+        () =>
+          new Promise((resolve) => {
+            rm.notifyEndOfData(
+              { fence: task.fence, vertexId: task.vertexId, subtask: task.subtask, lastCheckpointId },
+              { deadline: Date.now() + 10_000 },
+              (err) => {
+                // Only costs time: the periodic trigger still takes the final checkpoint.
+                if (err) logger.warn({ err: err.message }, 'reporting the end of input failed');
+                resolve();
+              },
+            );
+          }),
+      );
     },
     pushCollected(fence: Fence__Output, sinkName: string, subtask: number, records: string[]) {
       return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BarrierAligner } from './barrier-aligner.js';
-import { PendingCheckpoint, nextTriggerTime, subsumedCheckpoints, unreferencedFiles } from './pending-checkpoint.js';
+import { PendingCheckpoint, subsumedCheckpoints, unreferencedFiles } from './pending-checkpoint.js';
 import type { TaskStateSnapshot } from './checkpoint-metadata.js';
 
 // A fixed seed keeps every run identical; a failure prints the counterexample to turn into a case.
@@ -27,14 +27,6 @@ test('a pending checkpoint completes with the last acknowledgement', () => {
   assert.equal(p.acknowledged.length, 3);
   p.dispose();
   assert.equal(p.acknowledge('v0#1', snap('v0', 1)), 'not-pending');
-});
-
-test('trigger timing respects interval, min pause and one in flight', () => {
-  const s = { intervalMs: 1000, minPauseMs: 300, timeoutMs: 10_000 };
-  assert.equal(nextTriggerTime(s, { pending: false, lastTriggerAt: undefined, lastEndAt: undefined }), 0);
-  assert.equal(nextTriggerTime(s, { pending: true, lastTriggerAt: 0, lastEndAt: undefined }), Infinity);
-  assert.equal(nextTriggerTime(s, { pending: false, lastTriggerAt: 1000, lastEndAt: 1100 }), 2000);
-  assert.equal(nextTriggerTime(s, { pending: false, lastTriggerAt: 1000, lastEndAt: 1900 }), 2200);
 });
 
 test('retention keeps the newest and frees only unshared files', () => {

@@ -51,28 +51,6 @@ export class PendingCheckpoint {
   }
 }
 
-/** Settings of checkpoint triggering. */
-export interface CheckpointSchedule {
-  readonly intervalMs: number;
-  readonly minPauseMs: number;
-  readonly timeoutMs: number;
-}
-
-/**
- * When the next checkpoint may be triggered: at most one in flight, `intervalMs` after the last
- * trigger and `minPauseMs` after the last checkpoint ended.
- * @returns the earliest time (epoch ms); `Infinity` while one is pending.
- */
-export function nextTriggerTime(
-  s: CheckpointSchedule,
-  state: { pending: boolean; lastTriggerAt: number | undefined; lastEndAt: number | undefined },
-): number {
-  if (state.pending) return Infinity;
-  const byInterval = state.lastTriggerAt === undefined ? 0 : state.lastTriggerAt + s.intervalMs;
-  const byPause = state.lastEndAt === undefined ? 0 : state.lastEndAt + s.minPauseMs;
-  return Math.max(byInterval, byPause);
-}
-
 /**
  * Which completed checkpoints to drop when `retain` are kept: the oldest beyond the newest `retain`.
  * @param ids completed checkpoint ids in any order.

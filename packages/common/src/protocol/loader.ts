@@ -116,5 +116,6 @@ export type * from './generated/eddy/v1/CheckpointInfo.js';
 export type * from './generated/eddy/v1/ListCheckpointsResponse.js';
 export type * from './generated/eddy/v1/AcknowledgeCheckpointRequest.js';
 export type * from './generated/eddy/v1/DeclineCheckpointRequest.js';
+export type * from './generated/eddy/v1/EndOfDataNotification.js';
 export type * from './generated/eddy/v1/TriggerCheckpointRequest.js';
 export type * from './generated/eddy/v1/CheckpointNotification.js';

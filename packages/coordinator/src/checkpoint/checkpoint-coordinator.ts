@@ -1,13 +1,15 @@
 /**
  * The checkpoint coordinator of one job execution (Flink: CheckpointCoordinator): triggers
- * checkpoints at the sources on a schedule, collects every task's acknowledgement, completes a
- * checkpoint by writing its metadata to the metadata store — only then telling tasks to commit —
+ * checkpoints at the sources on a schedule — and at once when every source of a bounded job ended
+ * its input and waits for its final checkpoint — collects every task's acknowledgement, completes
+ * a checkpoint by writing its metadata to the metadata store — only then telling tasks to commit —
  * and deletes the files of checkpoints it no longer retains. Decisions come from common's pure
  * checkpoint logic; this class adds timers and I/O.
  */
 import {
   CheckpointFailureManager,
   PendingCheckpoint,
+  awaitsFinalCheckpoint,
   checkpointFiles,
   describeError,
   keys,
@@ -65,11 +67,19 @@ export class CheckpointCoordinator {
   private pending: PendingCheckpoint | undefined;
   private pendingTimer: NodeJS.Timeout | undefined;
   private scheduler: NodeJS.Timeout | undefined;
+  /** Wakes the trigger when the min pause ends while the final checkpoint is awaited. */
+  private pauseTimer: NodeJS.Timeout | undefined;
   private nextId: number;
   private lastTriggerAt: number | undefined;
   private lastEndAt: number | undefined;
   private stopped = false;
   private completing: Promise<void> = Promise.resolve();
+  /** Completed checkpoints whose metadata is still being stored: in flight until it is. */
+  private finalizing = 0;
+  /** Newest checkpoint this execution completed; 0 while none (restored ones do not count). */
+  private lastCompletedId = 0;
+  /** Source tasks that ended their input, with the last checkpoint each took before it. */
+  private readonly endedSources = new Map<string, number>();
   private readonly failures: CheckpointFailureManager;
   readonly completed: CompletedCheckpoint[];
 
@@ -101,15 +111,63 @@ export class CheckpointCoordinator {
     this.stopped = true;
     if (this.scheduler) clearInterval(this.scheduler);
     this.scheduler = undefined;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
     if (this.pending) this.abort(this.pending, reason, false, 'stopped');
     await this.completing;
   }
 
+  /**
+   * Source task `taskKey` reached the end of its input and waits for its final checkpoint;
+   * `lastCheckpointId` is the last checkpoint it took before (0: none). Once every source has,
+   * the next checkpoint is triggered without waiting for the interval: as soon as none is in
+   * flight and the min pause has passed. Unknown and non-source tasks, repeats, and calls after
+   * {@link stop} are ignored. The caller has checked the fence.
+   */
+  sourceEndedInput(taskKey: string, lastCheckpointId: number): void {
+    if (this.stopped || this.endedSources.has(taskKey)) return;
+    if (this.deps.tasks().find((t) => t.key === taskKey)?.isSource !== true) {
+      this.deps.logger.debug({ taskKey }, 'end of input from a task that is not a source of this execution ignored');
+      return;
+    }
+    this.endedSources.set(taskKey, lastCheckpointId);
+    this.deps.logger.debug({ taskKey, lastCheckpointId }, 'source ended its input');
+    this.maybeTrigger();
+  }
+
+  /** Whether every source ended its input and one still waits for a checkpoint behind its last record. */
+  private finalCheckpointAwaited(): boolean {
+    // Nothing to look at until a source ended: keeps the periodic poll as cheap as before.
+    if (this.endedSources.size === 0) return false;
+    const sources = this.deps
+      .tasks()
+      .filter((t) => t.isSource)
+      .map((t) => ({ finished: t.state === 'FINISHED', endedAfterCheckpoint: this.endedSources.get(t.key) }));
+    return awaitsFinalCheckpoint(sources, this.lastCompletedId);
+  }
+
+  /**
+   * Triggers a checkpoint when the rules allow one now. Called by the periodic poll and on every
+   * event that can make the final checkpoint due: a source ending its input, a checkpoint
+   * finalized or aborted.
+   */
   private maybeTrigger(): void {
+    if (this.stopped) return;
     const now = Date.now();
     const s = { intervalMs: this.deps.intervalMs, minPauseMs: this.deps.minPauseMs, timeoutMs: this.deps.timeoutMs };
-    if (now < nextTriggerTime(s, { pending: this.pending !== undefined, lastTriggerAt: this.lastTriggerAt, lastEndAt: this.lastEndAt }))
+    const finalCheckpointAwaited = this.finalCheckpointAwaited();
+    const at = nextTriggerTime(s, {
+      pending: this.pending !== undefined || this.finalizing > 0,
+      lastTriggerAt: this.lastTriggerAt,
+      lastEndAt: this.lastEndAt,
+      finalCheckpointAwaited,
+    });
+    if (now < at) {
+      // Only the min pause holds the final checkpoint back: wake exactly when it ends rather than
+      // at the next poll.
+      if (finalCheckpointAwaited && at !== Infinity) this.wakeAt(at, now);
       return;
+    }
     const tasks = this.deps.tasks();
     // As in Flink, a checkpoint starts only when every task is running (finished ones are left out).
     if (tasks.some((t) => t.state !== 'RUNNING' && t.state !== 'FINISHED')) return;
@@ -117,18 +175,28 @@ export class CheckpointCoordinator {
     const sources = live.filter((t) => t.isSource);
     if (live.length === 0 || sources.length === 0) return;
     const id = this.nextId++;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
     const pending = new PendingCheckpoint(id, now, live.map((t) => t.key));
     this.pending = pending;
     this.lastTriggerAt = now;
     this.pendingTimer = setTimeout(() => {
       if (this.pending === pending) this.abort(pending, `it expired after ${this.deps.timeoutMs} ms`, true, 'expired');
     }, this.deps.timeoutMs);
-    this.deps.logger.debug({ checkpointId: id, tasks: live.length }, 'triggering checkpoint');
+    this.deps.logger.debug({ checkpointId: id, tasks: live.length, final: finalCheckpointAwaited }, 'triggering checkpoint');
     for (const t of sources) {
       this.deps.triggerSource(t, id, now).catch((err: unknown) => {
         if (this.pending === pending) this.abort(pending, `could not trigger ${t.key}: ${describeError(err)}`, true, 'trigger-failed');
       });
     }
+  }
+
+  private wakeAt(at: number, now: number): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => {
+      this.pauseTimer = undefined;
+      this.maybeTrigger();
+    }, at - now);
   }
 
   /** A task finished: it will not acknowledge; finished tasks need no state. */
@@ -180,6 +248,10 @@ export class CheckpointCoordinator {
     this.deps.storage.delete(doomed).catch((err: unknown) =>
       this.deps.logger.warn({ err: describeError(err) }, 'deleting files of an aborted checkpoint failed'),
     );
+    // Sources waiting for their final checkpoint get the next one as soon as the pause allows. Not
+    // after a failed trigger: a source that cannot be reached is a task failure, reported on its
+    // own, and retrying at once would only repeat the failed call until that report arrives.
+    if (kind !== 'trigger-failed') this.maybeTrigger();
   }
 
   private complete(p: PendingCheckpoint): void {
@@ -199,26 +271,46 @@ export class CheckpointCoordinator {
       savepoint: p.savepoint,
       tasks: acks,
     };
+    // Until its metadata is stored the checkpoint stays in flight: only then is it known whether
+    // it covers the sources waiting for their final checkpoint.
+    this.finalizing++;
     this.completing = this.completing.then(async () => {
+      let stored = false;
       try {
-        // Metadata first: a checkpoint exists only once it is in the metadata store.
-        await this.deps.store.put(keys.checkpoint(this.deps.jobId, c.checkpointId), JSON.stringify(c));
-      } catch (err) {
-        this.deps.logger.error({ checkpointId: c.checkpointId, err: describeError(err) }, 'could not store checkpoint metadata');
-        this.deps.notify(c.checkpointId, false);
-        this.countFailure(c.checkpointId, 'finalize-failed', `its metadata could not be stored: ${describeError(err)}`);
-        return;
+        stored = await this.finalize(c);
+      } finally {
+        this.finalizing--;
+        // Before subsuming: deleting old files must not hold back a final checkpoint now due.
+        this.maybeTrigger();
       }
-      this.failures.onSuccess(c.checkpointId);
-      this.completed.push(c);
-      this.deps.logger.info(
-        { checkpointId: c.checkpointId, durationMs: c.durationMs, size: c.incrementalSize, fullSize: c.fullSize },
-        'checkpoint completed',
-      );
-      this.deps.onCompleted(c);
-      this.deps.notify(c.checkpointId, true);
-      await this.subsume();
+      if (stored) await this.subsume();
     });
+  }
+
+  /**
+   * Stores the metadata of `c` and tells the tasks to commit, or, when it cannot be stored, to
+   * abort. @returns whether it was stored.
+   */
+  private async finalize(c: CompletedCheckpoint): Promise<boolean> {
+    try {
+      // Metadata first: a checkpoint exists only once it is in the metadata store.
+      await this.deps.store.put(keys.checkpoint(this.deps.jobId, c.checkpointId), JSON.stringify(c));
+    } catch (err) {
+      this.deps.logger.error({ checkpointId: c.checkpointId, err: describeError(err) }, 'could not store checkpoint metadata');
+      this.deps.notify(c.checkpointId, false);
+      this.countFailure(c.checkpointId, 'finalize-failed', `its metadata could not be stored: ${describeError(err)}`);
+      return false;
+    }
+    this.failures.onSuccess(c.checkpointId);
+    this.lastCompletedId = c.checkpointId;
+    this.completed.push(c);
+    this.deps.logger.info(
+      { checkpointId: c.checkpointId, durationMs: c.durationMs, size: c.incrementalSize, fullSize: c.fullSize },
+      'checkpoint completed',
+    );
+    this.deps.onCompleted(c);
+    this.deps.notify(c.checkpointId, true);
+    return true;
   }
 
   /** Fails the execution once the counted failures exceed the tolerance; never while stopping. */

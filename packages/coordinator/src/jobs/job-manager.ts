@@ -305,6 +305,18 @@ export class JobManager {
     job.checkpoints?.decline(taskKey(vertexId, subtask), checkpointId, reason, subsumed);
   }
 
+  /**
+   * A source task ended its input and waits for its final checkpoint (Flink:
+   * JobMasterGateway.notifyEndOfData). Stale fences (another attempt or coordinator generation)
+   * are dropped, as is everything while the execution does not checkpoint.
+   * @param lastCheckpointId the last checkpoint the task took before its input ended, 0 for none.
+   */
+  onEndOfData(fence: Fence, vertexId: string, subtask: number, lastCheckpointId: number): void {
+    const job = this.jobs.get(fence.jobId);
+    if (!job || !this.fenceMatches(job, fence)) return;
+    job.checkpoints?.sourceEndedInput(taskKey(vertexId, subtask), lastCheckpointId);
+  }
+
   private jobCheckpointDir(job: LiveJob): string {
     return path.join(this.deps.checkpointDir, job.record.id);
   }

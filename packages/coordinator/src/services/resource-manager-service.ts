@@ -1,7 +1,7 @@
 /**
  * The worker-facing gRPC API (Flink: ResourceManager and JobMaster gateways): registration with
- * liveness by stream, heartbeats with metrics, task state reports, artifact download and the
- * CollectSink's record hand-over.
+ * liveness by stream, heartbeats with metrics, task state reports, checkpoint acknowledgements,
+ * declines and sources' end of input, artifact download and the CollectSink's record hand-over.
  */
 import * as fs from 'node:fs';
 import {
@@ -131,6 +131,11 @@ export function resourceManagerHandlers(deps: {
     DeclineCheckpoint: unary(logger, 'DeclineCheckpoint', (req) => {
       if (!req.fence) throw invalidArgument('fence is required');
       jobs.onCheckpointDecline(req.fence, req.vertexId, req.subtask, Number(req.checkpointId), req.reason, req.subsumed);
+      return {};
+    }),
+    NotifyEndOfData: unary(logger, 'NotifyEndOfData', (req) => {
+      if (!req.fence) throw invalidArgument('fence is required');
+      jobs.onEndOfData(req.fence, req.vertexId, req.subtask, Number(req.lastCheckpointId));
       return {};
     }),
     PushCollected: unary(logger, 'PushCollected', (req) => {

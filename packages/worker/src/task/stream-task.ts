@@ -103,6 +103,8 @@ export class StreamTask {
   private readonly localStateDir: string;
   private pendingTrigger: { id: number; timestamp: number; savepoint: boolean } | undefined;
   private triggerWake: () => void = () => undefined;
+  /** The last checkpoint this source task took (0: none yet). */
+  private lastSourceCheckpointId = 0;
   /** The checkpoint a finished source waits on before it ends its partitions. */
   private awaitedCheckpoint: { id: number; resolve: (completed: boolean) => void } | undefined;
   /** Resolves when the task reached a terminal state. */
@@ -572,6 +574,7 @@ export class StreamTask {
           this.pendingTrigger = undefined;
           // Between two pollNext calls the reader's positions match exactly what was emitted.
           this.checkpoints?.perform(trigger.id, trigger.timestamp, trigger.savepoint);
+          this.lastSourceCheckpointId = trigger.id;
         }
         if (!this.outputsReady()) {
           await this.waitForOutputs();
@@ -580,7 +583,13 @@ export class StreamTask {
         const status = reader.pollNext(output);
         if (status === 'END_OF_INPUT') {
           output.endOfInput();
-          if (this.storage) await this.finalCheckpoint();
+          if (this.storage) {
+            // The coordinator triggers the final checkpoint once every source has said this,
+            // rather than at its next interval. Every checkpoint after the last one taken here is
+            // behind the last record.
+            this.services.notifyEndOfData(this.identity, this.lastSourceCheckpointId);
+            await this.finalCheckpoint();
+          }
           break;
         }
         if (status === 'NOTHING_AVAILABLE') {
@@ -597,7 +606,8 @@ export class StreamTask {
   /**
    * With checkpointing on, a bounded source ends only after a checkpoint taken behind its last
    * record has completed (Flink's final checkpoint): downstream two-phase-commit sinks commit
-   * their last transactions on that checkpoint, and a failure after it replays nothing.
+   * their last transactions on that checkpoint, and a failure after it replays nothing. The
+   * coordinator triggers it once every source of the job has reported its end of input.
    */
   private async finalCheckpoint(): Promise<void> {
     for (;;) {

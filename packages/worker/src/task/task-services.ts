@@ -27,6 +27,13 @@ export interface TaskServices {
    * snapshot failed (which counts against the job's tolerable checkpoint failures).
    */
   declineCheckpoint(task: TaskIdentity, checkpointId: number, reason: string, subsumed: boolean): void;
+  /**
+   * Tells the coordinator that source task `task` reached the end of its input and waits for its
+   * final checkpoint; `lastCheckpointId` is the last checkpoint it took before (0: none). Sent
+   * after the task's earlier state reports. Best effort: when it is lost, the coordinator's next
+   * periodic trigger takes the final checkpoint instead.
+   */
+  notifyEndOfData(task: TaskIdentity, lastCheckpointId: number): void;
 }
 
 /** Identifies a subtask execution. */

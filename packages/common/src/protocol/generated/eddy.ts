@@ -10,6 +10,7 @@ import type { CheckpointInfo as _eddy_v1_CheckpointInfo, CheckpointInfo__Output 
 import type { CheckpointNotification as _eddy_v1_CheckpointNotification, CheckpointNotification__Output as _eddy_v1_CheckpointNotification__Output } from './eddy/v1/CheckpointNotification.js';
 import type { CollectedBatch as _eddy_v1_CollectedBatch, CollectedBatch__Output as _eddy_v1_CollectedBatch__Output } from './eddy/v1/CollectedBatch.js';
 import type { DeclineCheckpointRequest as _eddy_v1_DeclineCheckpointRequest, DeclineCheckpointRequest__Output as _eddy_v1_DeclineCheckpointRequest__Output } from './eddy/v1/DeclineCheckpointRequest.js';
+import type { EndOfDataNotification as _eddy_v1_EndOfDataNotification, EndOfDataNotification__Output as _eddy_v1_EndOfDataNotification__Output } from './eddy/v1/EndOfDataNotification.js';
 import type { ExchangeClient as _eddy_v1_ExchangeClient, ExchangeDefinition as _eddy_v1_ExchangeDefinition } from './eddy/v1/Exchange.js';
 import type { ExchangeDownstream as _eddy_v1_ExchangeDownstream, ExchangeDownstream__Output as _eddy_v1_ExchangeDownstream__Output } from './eddy/v1/ExchangeDownstream.js';
 import type { ExchangeUpstream as _eddy_v1_ExchangeUpstream, ExchangeUpstream__Output as _eddy_v1_ExchangeUpstream__Output } from './eddy/v1/ExchangeUpstream.js';
@@ -62,6 +63,7 @@ export interface ProtoGrpcType {
       CheckpointNotification: MessageTypeDefinition<_eddy_v1_CheckpointNotification, _eddy_v1_CheckpointNotification__Output>
       CollectedBatch: MessageTypeDefinition<_eddy_v1_CollectedBatch, _eddy_v1_CollectedBatch__Output>
       DeclineCheckpointRequest: MessageTypeDefinition<_eddy_v1_DeclineCheckpointRequest, _eddy_v1_DeclineCheckpointRequest__Output>
+      EndOfDataNotification: MessageTypeDefinition<_eddy_v1_EndOfDataNotification, _eddy_v1_EndOfDataNotification__Output>
       Exchange: SubtypeConstructor<typeof grpc.Client, _eddy_v1_ExchangeClient> & { service: _eddy_v1_ExchangeDefinition }
       ExchangeDownstream: MessageTypeDefinition<_eddy_v1_ExchangeDownstream, _eddy_v1_ExchangeDownstream__Output>
       ExchangeUpstream: MessageTypeDefinition<_eddy_v1_ExchangeUpstream, _eddy_v1_ExchangeUpstream__Output>

@@ -8,6 +8,7 @@ import type { ArtifactChunk as _eddy_v1_ArtifactChunk, ArtifactChunk__Output as 
 import type { ArtifactRef as _eddy_v1_ArtifactRef, ArtifactRef__Output as _eddy_v1_ArtifactRef__Output } from '../../eddy/v1/ArtifactRef.js';
 import type { CollectedBatch as _eddy_v1_CollectedBatch, CollectedBatch__Output as _eddy_v1_CollectedBatch__Output } from '../../eddy/v1/CollectedBatch.js';
 import type { DeclineCheckpointRequest as _eddy_v1_DeclineCheckpointRequest, DeclineCheckpointRequest__Output as _eddy_v1_DeclineCheckpointRequest__Output } from '../../eddy/v1/DeclineCheckpointRequest.js';
+import type { EndOfDataNotification as _eddy_v1_EndOfDataNotification, EndOfDataNotification__Output as _eddy_v1_EndOfDataNotification__Output } from '../../eddy/v1/EndOfDataNotification.js';
 import type { HeartbeatRequest as _eddy_v1_HeartbeatRequest, HeartbeatRequest__Output as _eddy_v1_HeartbeatRequest__Output } from '../../eddy/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _eddy_v1_HeartbeatResponse, HeartbeatResponse__Output as _eddy_v1_HeartbeatResponse__Output } from '../../eddy/v1/HeartbeatResponse.js';
 import type { RegisterWorkerRequest as _eddy_v1_RegisterWorkerRequest, RegisterWorkerRequest__Output as _eddy_v1_RegisterWorkerRequest__Output } from '../../eddy/v1/RegisterWorkerRequest.js';
@@ -46,6 +47,25 @@ export interface ResourceManagerClient extends grpc.Client {
   heartbeat(argument: _eddy_v1_HeartbeatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   heartbeat(argument: _eddy_v1_HeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   heartbeat(argument: _eddy_v1_HeartbeatRequest, callback: grpc.requestCallback<_eddy_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A source task reached the end of its bounded input and waits for its final checkpoint
+   * (Flink: JobMasterGateway.notifyEndOfData). Once every source of the execution has, the
+   * coordinator triggers that checkpoint at once instead of at the next interval.
+   */
+  NotifyEndOfData(argument: _eddy_v1_EndOfDataNotification, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
+  NotifyEndOfData(argument: _eddy_v1_EndOfDataNotification, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
+  NotifyEndOfData(argument: _eddy_v1_EndOfDataNotification, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
+  NotifyEndOfData(argument: _eddy_v1_EndOfDataNotification, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
+  /**
+   * A source task reached the end of its bounded input and waits for its final checkpoint
+   * (Flink: JobMasterGateway.notifyEndOfData). Once every source of the execution has, the
+   * coordinator triggers that checkpoint at once instead of at the next interval.
+   */
+  notifyEndOfData(argument: _eddy_v1_EndOfDataNotification, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
+  notifyEndOfData(argument: _eddy_v1_EndOfDataNotification, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
+  notifyEndOfData(argument: _eddy_v1_EndOfDataNotification, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
+  notifyEndOfData(argument: _eddy_v1_EndOfDataNotification, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
   
   PushCollected(argument: _eddy_v1_CollectedBatch, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
   PushCollected(argument: _eddy_v1_CollectedBatch, metadata: grpc.Metadata, callback: grpc.requestCallback<_eddy_v1_Ack__Output>): grpc.ClientUnaryCall;
@@ -89,6 +109,13 @@ export interface ResourceManagerHandlers extends grpc.UntypedServiceImplementati
   
   Heartbeat: grpc.handleUnaryCall<_eddy_v1_HeartbeatRequest__Output, _eddy_v1_HeartbeatResponse>;
   
+  /**
+   * A source task reached the end of its bounded input and waits for its final checkpoint
+   * (Flink: JobMasterGateway.notifyEndOfData). Once every source of the execution has, the
+   * coordinator triggers that checkpoint at once instead of at the next interval.
+   */
+  NotifyEndOfData: grpc.handleUnaryCall<_eddy_v1_EndOfDataNotification__Output, _eddy_v1_Ack>;
+  
   PushCollected: grpc.handleUnaryCall<_eddy_v1_CollectedBatch__Output, _eddy_v1_Ack>;
   
   /**
@@ -106,6 +133,7 @@ export interface ResourceManagerDefinition extends grpc.ServiceDefinition {
   DeclineCheckpoint: MethodDefinition<_eddy_v1_DeclineCheckpointRequest, _eddy_v1_Ack, _eddy_v1_DeclineCheckpointRequest__Output, _eddy_v1_Ack__Output>
   DownloadArtifact: MethodDefinition<_eddy_v1_ArtifactRef, _eddy_v1_ArtifactChunk, _eddy_v1_ArtifactRef__Output, _eddy_v1_ArtifactChunk__Output>
   Heartbeat: MethodDefinition<_eddy_v1_HeartbeatRequest, _eddy_v1_HeartbeatResponse, _eddy_v1_HeartbeatRequest__Output, _eddy_v1_HeartbeatResponse__Output>
+  NotifyEndOfData: MethodDefinition<_eddy_v1_EndOfDataNotification, _eddy_v1_Ack, _eddy_v1_EndOfDataNotification__Output, _eddy_v1_Ack__Output>
   PushCollected: MethodDefinition<_eddy_v1_CollectedBatch, _eddy_v1_Ack, _eddy_v1_CollectedBatch__Output, _eddy_v1_Ack__Output>
   RegisterWorker: MethodDefinition<_eddy_v1_RegisterWorkerRequest, _eddy_v1_WorkerSessionEvent, _eddy_v1_RegisterWorkerRequest__Output, _eddy_v1_WorkerSessionEvent__Output>
   UpdateTaskExecutionState: MethodDefinition<_eddy_v1_TaskExecutionStateUpdate, _eddy_v1_Ack, _eddy_v1_TaskExecutionStateUpdate__Output, _eddy_v1_Ack__Output>
