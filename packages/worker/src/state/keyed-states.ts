@@ -414,19 +414,12 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
    * when there is no live entry.
    */
   take(key: UK): UV | undefined {
-    if (this.state.ttlMs > 0) {
-      const v = this.get(key);
-      if (v !== undefined) this.remove(key);
-      return v;
-    }
-    const entry = this.host.entry();
-    const slot = this.slot(entry);
-    if (slot === undefined) return undefined;
-    const cacheKey = cacheKeyOf(key);
-    const cell = slot.cells().get(cacheKey);
+    const cell = this.lookup(key);
     if (cell === undefined) return undefined;
     const value = cell.get() as UV;
-    this.host.changed(entry, RocksMapState.drop(slot, cacheKey, cell));
+    // The current entry is resolved already: no second lookup of the key's state.
+    const entry = this.host.entry();
+    this.host.changed(entry, RocksMapState.drop(this.slot(entry)!, cacheKeyOf(key), cell));
     return value;
   }
 
