@@ -298,7 +298,7 @@ export class InternalTimerService {
     for (const entry of this.backend.cachedEntries()) {
       const { cacheKey, key } = entry;
       if (!implied.take(bucket, cacheKey)) continue;
-      this.backend.setCurrentKey(key);
+      this.backend.setCurrentEntry(entry);
       const r = fire({ time, key, cacheKey, namespace, stored: undefined, seq: -1 }, domain);
       if (r !== undefined) await r;
       if (bucket.keys.size === 0 || this.firesBefore(domain, time)) return false;

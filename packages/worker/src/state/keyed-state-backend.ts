@@ -482,6 +482,22 @@ export class KeyedStateBackend implements KeyedStateStore {
     this.current = entry;
   }
 
+  /**
+   * {@link setCurrentKey} for the key of `entry`, one of {@link cachedEntries}, without looking
+   * its state up again. An entry no longer cached is looked up like any key.
+   */
+  setCurrentEntry(entry: KeyEntry): void {
+    if (!entry.cached) {
+      this.setCurrentKey(entry.key);
+      return;
+    }
+    this.currentKey = entry.key;
+    this.hasCurrentKey = true;
+    this.currentCacheKey = entry.cacheKey;
+    entry.referenced = true;
+    this.current = entry;
+  }
+
   /** The key set by {@link setCurrentKey}, `undefined` before. */
   getCurrentKey(): unknown {
     return this.currentKey;
