@@ -24,6 +24,7 @@ import type {
 import { checkpointIdOfPath, type StateHandle } from '@eddy/common';
 import type { Timer } from './timer-heap.js';
 import { InternalTimerService, TimerDomain } from './timer-service.js';
+import type { KeyEntry } from '../state/key-entry.js';
 import { KeyedStateBackend, type KeyedStateSnapshotResult } from '../state/keyed-state-backend.js';
 import type { OperatorSnapshot, StateInitializationContext } from './operator-state.js';
 import { StreamOperator } from './stream-operator.js';
@@ -50,6 +51,8 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   private compacting = false;
   /** Keys of the latest prepared batch; reused so that a batch allocates no array of its own. */
   private readonly batchKeys: unknown[] = [];
+  /** Entries of the latest prepared batch that were cached, by record (see {@link preparedEntries}). */
+  private readonly batchEntries: PreparedEntry[] = [];
   /** This instance's timers, when {@link usesTimers}; created in initializeState. */
   protected timers: InternalTimerService | undefined;
 
@@ -114,12 +117,16 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   prepareBatch(values: readonly unknown[]): Promise<void> | undefined {
     const backend = this.backend;
     const keys = this.batchKeys;
+    const entries = this.batchEntries;
     keys.length = 0;
+    entries.length = 0;
     let allCached = true;
     for (let i = 0; i < values.length; i++) {
       const key = this.keySelector(values[i]);
       keys.push(key);
-      if (allCached && !backend.isCached(key)) allCached = false;
+      const entry = backend.cachedEntryOf(key);
+      entries.push(entry);
+      if (entry === undefined) allCached = false;
     }
     if (allCached) return undefined;
     // prefetch reads the array only before its first await, so reusing it next batch is safe.
@@ -132,11 +139,26 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   }
 
   /**
-   * Processes one record of a prepared batch, `key` being its key from {@link preparedKeys}.
-   * Returns a promise when the user function is asynchronous: the caller awaits it before the
-   * next record, so state accesses after an `await` inside the function still see this key.
+   * The state entries {@link prepareBatch} found cached, in record order (undefined where a key
+   * was not cached then); valid until the next call.
    */
-  abstract processRecord(value: unknown, timestamp: number | undefined, key: unknown): void | Promise<void>;
+  get preparedEntries(): ReadonlyArray<PreparedEntry> {
+    return this.batchEntries;
+  }
+
+  /**
+   * Processes one record of a prepared batch, `key` being its key from {@link preparedKeys} and
+   * `entry` its entry from {@link preparedEntries}. Returns a promise when the user function is
+   * asynchronous: the caller awaits it before the next record, so state accesses after an
+   * `await` inside the function still see this key.
+   */
+  abstract processRecord(value: unknown, timestamp: number | undefined, key: unknown, entry: PreparedEntry): void | Promise<void>;
+
+  /** Makes `key` current, through its prepared entry when there is one (no second lookup). */
+  protected enterKey(key: unknown, entry: PreparedEntry): void {
+    if (entry !== undefined) this.backend.setCurrentEntry(entry);
+    else this.backend.setCurrentKey(key);
+  }
 
   /** Whether this operator has timers (their state is loaded with every key, so only operators that fire them have one). */
   protected usesTimers(): boolean {
@@ -184,7 +206,7 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
 
   /** Chained callers are impossible for a keyed operator; records arrive through {@link processRecord}. */
   collect(value: unknown, timestamp: number | undefined): void {
-    const r = this.processRecord(value, timestamp, this.keySelector(value));
+    const r = this.processRecord(value, timestamp, this.keySelector(value), undefined);
     if (r !== undefined) throw new Error(`'${this.name}' returned a promise where only synchronous processing is possible`);
   }
 
@@ -288,6 +310,9 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
     return this.backend.getAggregatingState(descriptor);
   }
 }
+
+/** A record's cached state entry as {@link AbstractKeyedOperator.prepareBatch} found it; undefined when it was not cached. */
+export type PreparedEntry = KeyEntry | undefined;
 
 /** A full snapshot and the deltas after it, in restore order; what one checkpoint of an instance refers to. */
 interface SnapshotChain {

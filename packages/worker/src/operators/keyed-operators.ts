@@ -14,7 +14,7 @@ import {
   type RuntimeContext,
   type ValueState,
 } from '@eddy/api';
-import { AbstractKeyedOperator, isThenable, type KeyedStateOptions } from './keyed-operator.js';
+import { AbstractKeyedOperator, isThenable, type KeyedStateOptions, type PreparedEntry } from './keyed-operator.js';
 import { bindUserFunction, checkTag } from './stream-operator.js';
 import type { Timer } from './timer-heap.js';
 import { TimerDomain, type InternalTimerService } from './timer-service.js';
@@ -37,9 +37,9 @@ export class KeyedReduceOperator extends AbstractKeyedOperator {
     await super.open(ctx);
   }
 
-  processRecord(value: unknown, timestamp: number | undefined, key: unknown): void {
+  processRecord(value: unknown, timestamp: number | undefined, key: unknown, entry: PreparedEntry): void {
     this.recordsIn++;
-    this.backend.setCurrentKey(key);
+    this.enterKey(key, entry);
     const state = this.state!;
     const current = state.value();
     const next = current === undefined ? value : this.fn(current, value);
@@ -104,9 +104,9 @@ export class KeyedProcessOperator extends AbstractKeyedOperator {
     return this.onTimerFn !== undefined;
   }
 
-  processRecord(value: unknown, timestamp: number | undefined, key: unknown): void | Promise<void> {
+  processRecord(value: unknown, timestamp: number | undefined, key: unknown, entry: PreparedEntry): void | Promise<void> {
     this.recordsIn++;
-    this.backend.setCurrentKey(key);
+    this.enterKey(key, entry);
     this.timestamp = timestamp;
     const r = this.fn(value, this.ctx, this.out);
     if (isThenable(r)) return Promise.resolve(r).then(() => undefined);

@@ -42,7 +42,7 @@ import {
 } from '@eddy/api';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { RocksMapState } from '../state/keyed-states.js';
-import { AbstractKeyedOperator, type KeyedStateOptions } from './keyed-operator.js';
+import { AbstractKeyedOperator, type KeyedStateOptions, type PreparedEntry } from './keyed-operator.js';
 import { bindUserFunction, checkTag } from './stream-operator.js';
 import type { Timer } from './timer-heap.js';
 import { TimerDomain, type InternalTimerService } from './timer-service.js';
@@ -176,9 +176,9 @@ export class WindowOperator extends AbstractKeyedOperator {
 
   // ---- records ---------------------------------------------------------------------------------
 
-  processRecord(value: unknown, timestamp: number | undefined, key: unknown): void {
+  processRecord(value: unknown, timestamp: number | undefined, key: unknown, entry: PreparedEntry): void {
     this.recordsIn++;
-    this.backend.setCurrentKey(key);
+    this.enterKey(key, entry);
     if (this.eventTime && timestamp === undefined)
       throw new Error(
         `'${this.name}' received a record without a timestamp: event-time windows need assignTimestampsAndWatermarks(...) or a WatermarkStrategy on the source`,

@@ -483,8 +483,9 @@ export class KeyedStateBackend implements KeyedStateStore {
   }
 
   /**
-   * {@link setCurrentKey} for the key of `entry`, one of {@link cachedEntries}, without looking
-   * its state up again. An entry no longer cached is looked up like any key.
+   * {@link setCurrentKey} for the key of `entry`, from {@link cachedEntries} or
+   * {@link cachedEntryOf}, without looking its state up again. An entry no longer cached is looked
+   * up like any key.
    */
   setCurrentEntry(entry: KeyEntry): void {
     if (!entry.cached) {
@@ -514,13 +515,22 @@ export class KeyedStateBackend implements KeyedStateStore {
    * prefetch call, so a caller may check a whole batch and skip the await when all are hot.
    */
   isCached(key: unknown): boolean {
+    return this.cachedEntryOf(key) !== undefined;
+  }
+
+  /**
+   * {@link isCached}, returning the key's cached entry (undefined when it is not cached): a caller
+   * that checks a batch keeps the entries and makes them current with {@link setCurrentEntry},
+   * without looking each key up a second time.
+   */
+  cachedEntryOf(key: unknown): KeyEntry | undefined {
     this.accessed = true;
     const cacheKey = cacheKeyOf(key);
     const entry = this.cache.get(cacheKey) ?? this.reinstate(cacheKey);
-    if (entry === undefined) return false;
+    if (entry === undefined) return undefined;
     entry.epoch = this.epoch;
     entry.referenced = true;
-    return true;
+    return entry;
   }
 
   /** Keys in the cache. */

@@ -686,9 +686,10 @@ export class StreamTask {
     }
     const loading = op.prepareBatch(values);
     const keys = op.preparedKeys;
+    const entries = op.preparedEntries;
     if (loading !== undefined) await this.guard(loading);
     for (let i = 0; i < values.length; i++) {
-      const pending = op.processRecord(values[i], timestamps?.[i], keys[i]);
+      const pending = op.processRecord(values[i], timestamps?.[i], keys[i], entries[i]);
       if (pending !== undefined) await this.guard(pending);
     }
   }
