@@ -264,10 +264,28 @@ export class RocksListState<T> implements ListState<T> {
 
 /** Flink's MapState. */
 export class RocksMapState<UK, UV> implements MapState<UK, UV> {
+  /** The primitive user key last encoded, and its bytes (see {@link encodeUserKey}). */
+  private lastUserKey: unknown = undefined;
+  private lastUserKeyBytes: Buffer | undefined;
+
   constructor(
     private readonly host: StateHost,
     private readonly state: RegisteredState,
   ) {}
+
+  /**
+   * The encoded user key of a new entry. The last primitive one is reused: many keys put the
+   * same user key (every key of a window puts the window's start), and cells never change their
+   * key's bytes, so one Buffer serves them all.
+   */
+  private encodeUserKey(key: UK): Buffer {
+    if (typeof key === 'object' && key !== null) return encodeKey(key);
+    if (this.lastUserKeyBytes !== undefined && Object.is(key, this.lastUserKey)) return this.lastUserKeyBytes;
+    const bytes = encodeKey(key);
+    this.lastUserKey = key;
+    this.lastUserKeyBytes = bytes;
+    return bytes;
+  }
 
   private slot(entry: KeyEntry): MapSlot | undefined {
     return entry.slots[this.state.id] as MapSlot | undefined;
@@ -355,7 +373,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
       return;
     }
     // Equal cache keys encode equally: an existing entry's encoded user key is reused.
-    const userKeyBytes = existing?.userKeyBytes ?? encodeKey(key);
+    const userKeyBytes = existing?.userKeyBytes ?? this.encodeUserKey(key);
     this.host.changed(entry, this.set(this.createSlot(entry), key, cacheKey, userKeyBytes, prepared, value, time));
   }
 
