@@ -233,6 +233,11 @@ interface CacheImage {
   next: number;
   /** Whether batches are encoded straight into records (no state has a TTL to clean up). */
   readonly encoded: boolean;
+  /**
+   * The barrier of this full snapshot when its captures only mark entries clean: the image's walk
+   * captures them as it goes, instead of a walk of its own (see {@link KeyedStateBackend.snapshotSync}).
+   */
+  barrier?: BarrierCapture;
 }
 
 /** Entries whose images a cache snapshot captures per batch, before the event loop runs again. */
@@ -585,7 +590,10 @@ export class KeyedStateBackend implements KeyedStateStore {
     const { entries } = image;
     if (image.next >= entries.length) {
       // The last slice ended the image, unless the cache was empty.
-      if (this.image === image) this.image = undefined;
+      if (this.image === image) {
+        this.image = undefined;
+        if (image.barrier !== undefined) this.barriers.delete(image.barrier.generation);
+      }
       return undefined;
     }
     if (this.image !== image) throw new Error('the state backend closed while a snapshot was written');
@@ -597,13 +605,19 @@ export class KeyedStateBackend implements KeyedStateStore {
     const encoder = image.encoded ? new RecordEncoder() : undefined;
     encoder?.append(early);
     const out: WriteSink = encoder ?? early;
+    const barrier = image.barrier;
     for (let i = image.next; i < end; i++) {
       const entry = entries[i]!;
       entries[i] = undefined;
       if (entry.pendingImage) this.imageOf(entry, out);
+      if (barrier !== undefined && entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
     }
     image.next = end;
-    if (end >= entries.length) this.image = undefined;
+    if (end >= entries.length) {
+      this.image = undefined;
+      // Every entry dirty at the barrier was cached then, so it is in `entries`: all are captured.
+      if (barrier !== undefined) this.barriers.delete(barrier.generation);
+    }
     if (encoder !== undefined) return encoder.finish();
     // An image holds no deletes.
     return materialize(early).map((op): [Buffer, Buffer] => [op.key, (op as { value: Buffer }).value]);
@@ -614,6 +628,9 @@ export class KeyedStateBackend implements KeyedStateStore {
     if (this.image !== image) return;
     this.image = undefined;
     for (let i = image.next; i < image.entries.length; i++) image.entries[i]!.pendingImage = false;
+    // The barrier the image was capturing still needs its entries marked clean.
+    const barrier = image.barrier;
+    if (barrier !== undefined && this.barriers.has(barrier.generation)) this.finishCapture(barrier);
   }
 
   /** Captures an entry dirty in a closed generation into that barrier's writes. */
@@ -1067,6 +1084,10 @@ export class KeyedStateBackend implements KeyedStateStore {
       snapshotTime: this.clock(),
       states,
     };
+    // A full snapshot from the cache captures only to mark entries clean: its image visits every
+    // entry cached at the barrier, and every entry dirty then, so it captures them on its way (one
+    // walk over the cache instead of two). Not when a dirty entry was outside the cache.
+    if (image !== undefined && kind === 'full' && !barrier.uncachedDirty) image.barrier = barrier;
     // A delta needs no store snapshot: its log is complete once the barrier's writes are
     // captured, whether or not they have reached the store.
     const iterator: Promise<KvIterator | undefined> = pinned
@@ -1076,7 +1097,9 @@ export class KeyedStateBackend implements KeyedStateStore {
           // Synchronously after the batch landed, before any later queued write can run.
           return this.store.iterate({});
         })
-      : this.captureBarrier(barrier);
+      : image?.barrier === barrier
+        ? Promise.resolve(undefined)
+        : this.captureBarrier(barrier);
     iterator.catch(() => undefined); // reported by writeTo
     let used = false;
     const expired = expiredEntryFilter(header.states, header.snapshotTime);
