@@ -493,10 +493,11 @@ export class KeyEntry {
    */
   unstored = false;
   /**
-   * A full snapshot taken from the cache has not captured this entry yet: it must, before the
-   * entry changes or leaves the cache (see KeyedStateBackend.snapshotSync).
+   * The latest full snapshot taken from the cache that holds this entry's state: imaged, or begun
+   * after the entry entered the cache. While a newer one is being written, the entry is pending:
+   * it must be imaged before it changes or leaves the cache (see KeyedStateBackend.snapshotSync).
    */
-  pendingImage = false;
+  imageGen = 0;
   /**
    * The backend's barrier generation in which the entry became dirty. A dirty entry of an older
    * generation still holds the state of a barrier that has not been captured yet (see

@@ -221,16 +221,18 @@ const RESTORE_BATCH_BYTES = 4 << 20;
 
 /** A full snapshot being taken from the cache (see {@link KeyedStateBackend.snapshotSync}). */
 interface CacheImage {
+  /** Its number: entries whose {@link KeyEntry.imageGen} is lower are pending. */
+  readonly gen: number;
   /**
-   * The entries cached at the barrier, in cache order (about the order they were loaded, which
-   * walks the heap far better than key-group order does); slots before {@link next} are dropped
-   * once written.
+   * The walk over the cache, in cache order (about the order entries were loaded, which walks the
+   * heap far better than key-group order does). Live: entries that enter the cache after the
+   * barrier come up too, and are not pending; entries that leave it were imaged first.
    */
-  readonly entries: Array<KeyEntry | undefined>;
+  readonly walk: IterableIterator<KeyEntry>;
+  /** The walk reached the end: the image is complete. */
+  done: boolean;
   /** Images captured before the writer reached their entry (copy on write, eviction), for the next batch. */
   early: CapturedWrites;
-  /** The index in {@link entries} to write next. */
-  next: number;
   /** Whether batches are encoded straight into records (no state has a TTL to clean up). */
   readonly encoded: boolean;
   /**
@@ -384,6 +386,8 @@ export class KeyedStateBackend implements KeyedStateStore {
   private accessed = false;
   /** The full snapshot being taken from the cache, at most one. */
   private image: CacheImage | undefined;
+  /** The number of the latest cache snapshot begun (see {@link KeyEntry.imageGen}). */
+  private imageGen = 0;
   /** Generation of dirty entries; every barrier closes one. */
   private generation = 1;
   /** Closed generations whose entries are not all captured yet. */
@@ -566,9 +570,15 @@ export class KeyedStateBackend implements KeyedStateStore {
         );
     }
     // Copy-on-write: the entry still holds a barrier's state; capture it before it changes.
-    if (entry.pendingImage) this.imageEarly(entry);
+    if (this.pendingImage(entry)) this.imageEarly(entry);
     if (entry.dirty && entry.dirtyGen !== this.generation) this.captureForBarrier(entry);
     return entry;
+  }
+
+  /** Whether a cache snapshot being written still needs the entry's image. */
+  private pendingImage(entry: KeyEntry): boolean {
+    const image = this.image;
+    return image !== undefined && entry.imageGen < image.gen;
   }
 
   /** Captures the image of an entry the cache snapshot's writer has not reached yet. */
@@ -579,7 +589,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   private imageOf(entry: KeyEntry, out: WriteSink): void {
     const { slots, keyGroup, key } = entry;
     for (let id = 0; id < slots.length; id++) slots[id]?.image(out, keyGroup, this.registry.byId(id)!.idBytes, key);
-    entry.pendingImage = false;
+    entry.imageGen = this.imageGen;
   }
 
   /**
@@ -587,36 +597,28 @@ export class KeyedStateBackend implements KeyedStateStore {
    * the images captured early come first, then those of the next slice of entries.
    */
   private nextImageBatch(image: CacheImage): SnapshotBatch | undefined {
-    const { entries } = image;
-    if (image.next >= entries.length) {
-      // The last slice ended the image, unless the cache was empty.
-      if (this.image === image) {
-        this.image = undefined;
-        if (image.barrier !== undefined) this.barriers.delete(image.barrier.generation);
-      }
-      return undefined;
-    }
+    if (image.done) return undefined;
     if (this.image !== image) throw new Error('the state backend closed while a snapshot was written');
     const early = image.early;
     image.early = new CapturedWrites();
-    const end = Math.min(entries.length, image.next + IMAGE_BATCH);
     // Encoded, every image goes straight into the batch's bytes; otherwise it is captured first,
     // then materialized for the writer's TTL cleanup.
     const encoder = image.encoded ? new RecordEncoder() : undefined;
     encoder?.append(early);
     const out: WriteSink = encoder ?? early;
     const barrier = image.barrier;
-    for (let i = image.next; i < end; i++) {
-      const entry = entries[i]!;
-      entries[i] = undefined;
-      if (entry.pendingImage) this.imageOf(entry, out);
+    for (let n = 0; n < IMAGE_BATCH; n++) {
+      const next = image.walk.next();
+      if (next.done === true) {
+        image.done = true;
+        this.image = undefined;
+        // Every entry dirty at the barrier was cached then, so the walk met it: all are captured.
+        if (barrier !== undefined) this.barriers.delete(barrier.generation);
+        break;
+      }
+      const entry = next.value;
+      if (entry.imageGen < image.gen) this.imageOf(entry, out);
       if (barrier !== undefined && entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
-    }
-    image.next = end;
-    if (end >= entries.length) {
-      this.image = undefined;
-      // Every entry dirty at the barrier was cached then, so it is in `entries`: all are captured.
-      if (barrier !== undefined) this.barriers.delete(barrier.generation);
     }
     if (encoder !== undefined) return encoder.finish();
     // An image holds no deletes.
@@ -626,8 +628,8 @@ export class KeyedStateBackend implements KeyedStateStore {
   /** Gives up a cache snapshot that will not be written (its entries are no longer pending). */
   private releaseImage(image: CacheImage): void {
     if (this.image !== image) return;
+    // Entries not imaged yet stop being pending with it.
     this.image = undefined;
-    for (let i = image.next; i < image.entries.length; i++) image.entries[i]!.pendingImage = false;
     // The barrier the image was capturing still needs its entries marked clean.
     const barrier = image.barrier;
     if (barrier !== undefined && this.barriers.has(barrier.generation)) this.finishCapture(barrier);
@@ -709,6 +711,8 @@ export class KeyedStateBackend implements KeyedStateStore {
   }
 
   private install(entry: KeyEntry): void {
+    // Its state came after any cache snapshot begun so far: none of them is to hold it.
+    entry.imageGen = this.imageGen;
     entry.epoch = this.epoch;
     entry.referenced = true;
     entry.cached = true;
@@ -764,7 +768,7 @@ export class KeyedStateBackend implements KeyedStateStore {
         continue;
       }
       // A barrier's state first (it may leave the entry unstored), then what the store lacks.
-      if (entry.pendingImage) this.imageEarly(entry);
+      if (this.pendingImage(entry)) this.imageEarly(entry);
       if (entry.dirty && entry.dirtyGen !== this.generation) this.captureForBarrier(entry);
       if (entry.dirty || entry.unstored) {
         if (entry.dirty) this.dirtyCount--;
@@ -1042,13 +1046,8 @@ export class KeyedStateBackend implements KeyedStateStore {
     const encoded = !states.some((st) => st.ttlMs > 0);
     let image: CacheImage | undefined;
     if (fromCache) {
-      const entries = new Array<KeyEntry | undefined>(this.cache.size);
-      let n = 0;
-      for (const entry of this.cache.values()) {
-        entry.pendingImage = true;
-        entries[n++] = entry;
-      }
-      image = this.image = { entries, early: new CapturedWrites(), next: 0, encoded };
+      // O(1): every entry cached now is pending from here on, by its older imageGen.
+      image = this.image = { gen: ++this.imageGen, walk: this.cache.values(), done: false, early: new CapturedWrites(), encoded };
     }
     if (pinned && this.unstoredCount > 0) {
       // The store lacks these entries' latest captures: the barrier writes their images. A dirty
