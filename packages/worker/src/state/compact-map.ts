@@ -4,12 +4,17 @@
  *
  * Why not `Map`: V8 shrinks a `Map`'s table in a runtime call whenever a delete leaves it less
  * than half full, so emptying a one-entry map (a window firing, a timer removed) costs a C++ call
- * and an allocation, twice per fired window. Up to {@link COMPACT_LIMIT} entries are kept in one
- * array of alternating keys and values, searched linearly, where a delete moves elements and
- * allocates nothing; a map that grows past the limit switches to a `Map` for good.
+ * and an allocation, twice per fired window. Up to {@link COMPACT_LIMIT} entries are kept
+ * compact, searched linearly, where a delete moves elements and allocates nothing; a map that
+ * grows past the limit switches to a `Map` for good.
+ *
+ * The first entry lives in two fields of the map itself, the others in one array of alternating
+ * keys and values. Most maps hold one entry, and every access then reaches it without the two
+ * further memory loads (the array, then its elements) that an array costs: state accesses are
+ * bound by memory latency, one load after the other.
  */
 
-/** Entries kept in the array form; one more switches the map to a `Map`. */
+/** Entries kept in the compact form; one more switches the map to a `Map`. */
 export const COMPACT_LIMIT = 8;
 
 function same(a: unknown, b: unknown): boolean {
@@ -19,29 +24,39 @@ function same(a: unknown, b: unknown): boolean {
 
 /** A `Map`-like container, compact while small. */
 export class CompactMap<K, V> {
-  /** key0, value0, key1, value1, … while {@link map} is undefined. */
-  private pairs: unknown[] = [];
-  private map: Map<K, V> | undefined;
+  /** Entries in the compact form (0 once {@link map} exists). */
+  private n = 0;
+  /** The first entry, while `n ≥ 1`. */
+  private k0: K | undefined = undefined;
+  private v0: V | undefined = undefined;
+  /** Entries 2 to `n`: key, value, key, value, …; created with the second entry. */
+  private pairs: unknown[] | undefined = undefined;
+  private map: Map<K, V> | undefined = undefined;
 
   /** Number of entries (not `size`: subclasses such as MapSlot keep a byte size under that name). */
   get count(): number {
-    return this.map === undefined ? this.pairs.length >> 1 : this.map.size;
+    return this.map === undefined ? this.n : this.map.size;
   }
 
-  private indexOf(key: K): number {
+  /** Index of `key` in {@link pairs}, -1 when it is not there. */
+  private pairIndex(key: K): number {
     const pairs = this.pairs;
+    if (pairs === undefined) return -1;
     for (let i = 0; i < pairs.length; i += 2) if (same(pairs[i], key)) return i;
     return -1;
   }
 
   get(key: K): V | undefined {
     if (this.map !== undefined) return this.map.get(key);
-    const i = this.indexOf(key);
-    return i < 0 ? undefined : (this.pairs[i + 1] as V);
+    if (this.n === 0) return undefined;
+    if (same(this.k0, key)) return this.v0;
+    const i = this.pairIndex(key);
+    return i < 0 ? undefined : (this.pairs![i + 1] as V);
   }
 
   has(key: K): boolean {
-    return this.map !== undefined ? this.map.has(key) : this.indexOf(key) >= 0;
+    if (this.map !== undefined) return this.map.has(key);
+    return this.n > 0 && (same(this.k0, key) || this.pairIndex(key) >= 0);
   }
 
   /** Sets `key` to `value`; a new key goes last, an existing one keeps its place. */
@@ -50,15 +65,31 @@ export class CompactMap<K, V> {
       this.map.set(key, value);
       return this;
     }
-    const i = this.indexOf(key);
-    if (i >= 0) this.pairs[i + 1] = value;
-    else if (this.pairs.length < 2 * COMPACT_LIMIT) this.pairs.push(key, value);
-    else {
-      const map = new Map<K, V>();
-      for (let j = 0; j < this.pairs.length; j += 2) map.set(this.pairs[j] as K, this.pairs[j + 1] as V);
+    if (this.n === 0) {
+      this.k0 = key;
+      this.v0 = value;
+      this.n = 1;
+      return this;
+    }
+    if (same(this.k0, key)) {
+      this.v0 = value;
+      return this;
+    }
+    const i = this.pairIndex(key);
+    if (i >= 0) this.pairs![i + 1] = value;
+    else if (this.n < COMPACT_LIMIT) {
+      (this.pairs ??= []).push(key, value);
+      this.n++;
+    } else {
+      const map = new Map<K, V>([[this.k0 as K, this.v0 as V]]);
+      const pairs = this.pairs!;
+      for (let j = 0; j < pairs.length; j += 2) map.set(pairs[j] as K, pairs[j + 1] as V);
       map.set(key, value);
       this.map = map;
-      this.pairs = [];
+      this.n = 0;
+      this.k0 = undefined;
+      this.v0 = undefined;
+      this.pairs = undefined;
     }
     return this;
   }
@@ -66,25 +97,51 @@ export class CompactMap<K, V> {
   /** @returns whether `key` was present. */
   delete(key: K): boolean {
     if (this.map !== undefined) return this.map.delete(key);
-    const i = this.indexOf(key);
-    if (i < 0) return false;
+    if (this.n === 0) return false;
     const pairs = this.pairs;
+    let i: number;
+    if (same(this.k0, key)) {
+      if (this.n === 1) {
+        this.k0 = undefined;
+        this.v0 = undefined;
+        this.n = 0;
+        return true;
+      }
+      // The second entry moves up into the fields.
+      this.k0 = pairs![0] as K;
+      this.v0 = pairs![1] as V;
+      i = 0;
+    } else {
+      i = this.pairIndex(key);
+      if (i < 0) return false;
+    }
     // Shifted by hand: splice would allocate the array of removed elements.
-    for (let j = i + 2; j < pairs.length; j++) pairs[j - 2] = pairs[j];
-    pairs.length -= 2;
+    const p = pairs!;
+    for (let j = i + 2; j < p.length; j++) p[j - 2] = p[j];
+    p.length -= 2;
+    this.n--;
     return true;
   }
 
   clear(): void {
-    if (this.map !== undefined) this.map.clear();
-    else this.pairs.length = 0;
+    if (this.map !== undefined) {
+      this.map.clear();
+      return;
+    }
+    this.n = 0;
+    this.k0 = undefined;
+    this.v0 = undefined;
+    if (this.pairs !== undefined) this.pairs.length = 0;
   }
 
   /** The values, in insertion order, as a new array. */
   valueList(): V[] {
     if (this.map !== undefined) return Array.from(this.map.values());
     const out: V[] = [];
-    for (let i = 1; i < this.pairs.length; i += 2) out.push(this.pairs[i] as V);
+    if (this.n === 0) return out;
+    out.push(this.v0 as V);
+    const pairs = this.pairs;
+    if (pairs !== undefined) for (let i = 1; i < pairs.length; i += 2) out.push(pairs[i] as V);
     return out;
   }
 
@@ -92,7 +149,10 @@ export class CompactMap<K, V> {
   entryList(): Array<[K, V]> {
     if (this.map !== undefined) return Array.from(this.map);
     const out: Array<[K, V]> = [];
-    for (let i = 0; i < this.pairs.length; i += 2) out.push([this.pairs[i] as K, this.pairs[i + 1] as V]);
+    if (this.n === 0) return out;
+    out.push([this.k0 as K, this.v0 as V]);
+    const pairs = this.pairs;
+    if (pairs !== undefined) for (let i = 0; i < pairs.length; i += 2) out.push([pairs[i] as K, pairs[i + 1] as V]);
     return out;
   }
 }
