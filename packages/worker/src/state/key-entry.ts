@@ -478,8 +478,15 @@ export type Slot = SingleSlot | ListSlot | MapSlot;
 
 /** One key's cached state. */
 export class KeyEntry {
-  /** Slots by state id; `undefined` means the key has no value for that state. */
-  readonly slots: Array<Slot | undefined>;
+  /**
+   * The slots of states 0 and 1, in fields of the entry; the others in {@link rest}. Most keyed
+   * operators have one or two states (a window operator: its timers and its contents), and every
+   * access then reaches its slot without loading an array and its elements.
+   */
+  private s0: Slot | undefined = undefined;
+  private s1: Slot | undefined = undefined;
+  /** Slots of states 2 and above, by `id - 2`; created when one is set. */
+  private rest: Array<Slot | undefined> | undefined;
   /** Estimated bytes. */
   size: number;
   /** In the cache (counted in its size), as opposed to evicted and in flight. */
@@ -519,7 +526,24 @@ export class KeyEntry {
     stateCount: number,
   ) {
     // Sized exactly: a growing array would reserve room for 17 slots.
-    this.slots = new Array<Slot | undefined>(stateCount);
+    this.rest = stateCount > 2 ? new Array<Slot | undefined>(stateCount - 2) : undefined;
     this.size = ENTRY_OVERHEAD + keyBytesLength;
+  }
+
+  /** The slot of state `id`; undefined when the key has no value for that state. */
+  slot(id: number): Slot | undefined {
+    return id === 0 ? this.s0 : id === 1 ? this.s1 : this.rest?.[id - 2];
+  }
+
+  /** Sets (or, with undefined, removes) the slot of state `id`. */
+  setSlot(id: number, slot: Slot | undefined): void {
+    if (id === 0) this.s0 = slot;
+    else if (id === 1) this.s1 = slot;
+    else (this.rest ??= [])[id - 2] = slot;
+  }
+
+  /** One past the highest state id that may have a slot: loops over the slots run below it. */
+  get slotEnd(): number {
+    return this.rest === undefined ? 2 : 2 + this.rest.length;
   }
 }

@@ -587,8 +587,9 @@ export class KeyedStateBackend implements KeyedStateStore {
   }
 
   private imageOf(entry: KeyEntry, out: WriteSink): void {
-    const { slots, keyGroup, key } = entry;
-    for (let id = 0; id < slots.length; id++) slots[id]?.image(out, keyGroup, this.registry.byId(id)!.idBytes, key);
+    const { keyGroup, key } = entry;
+    const end = entry.slotEnd;
+    for (let id = 0; id < end; id++) entry.slot(id)?.image(out, keyGroup, this.registry.byId(id)!.idBytes, key);
     entry.imageGen = this.imageGen;
   }
 
@@ -727,14 +728,15 @@ export class KeyedStateBackend implements KeyedStateStore {
    */
   private capture(entry: KeyEntry, out: WriteSink, forStore: boolean): void {
     let delta = 0;
-    const { slots, keyGroup, key } = entry;
+    const { keyGroup, key } = entry;
     const image = forStore && entry.unstored;
-    for (let id = 0; id < slots.length; id++) {
-      const slot = slots[id];
+    const end = entry.slotEnd;
+    for (let id = 0; id < end; id++) {
+      const slot = entry.slot(id);
       if (slot === undefined || !(slot.dirty || (image && slot.unstored))) continue;
       delta += slot.capture(out, keyGroup, this.registry.byId(id)!.idBytes, key, forStore);
       // A vacant slot's delete is in `out`; before it reaches the store the slot must stay.
-      if (forStore && slot.vacant) slots[id] = undefined;
+      if (forStore && slot.vacant) entry.setSlot(id, undefined);
     }
     entry.size += delta;
     if (entry.cached) this.cachedBytes += delta;
@@ -939,14 +941,14 @@ export class KeyedStateBackend implements KeyedStateStore {
         if (bytes === undefined) continue;
         const s = points[j]!;
         const slot: Slot = s.kind === 'list' ? new ListSlot(bytes) : new SingleSlot(bytes);
-        entry.slots[s.id] = slot;
+        entry.setSlot(s.id, slot);
         entry.size += slot.size;
       }
       for (let j = 0; j < maps.length; j++) {
         const pairs = scans[k * maps.length + j]!;
         if (pairs.length === 0) continue;
         const slot = new MapSlot(pairs);
-        entry.slots[maps[j]!.id] = slot;
+        entry.setSlot(maps[j]!.id, slot);
         entry.size += slot.size;
       }
       entries.push(entry);
@@ -981,7 +983,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     const out: Array<[unknown, unknown]> = [];
     if (!this.storeHasUncachedKeys) {
       for (const entry of this.cache.values()) {
-        const slot = entry.slots[state.id];
+        const slot = entry.slot(state.id);
         if (slot?.type === 'map') for (const cell of slot.cells().valueList()) out.push([entry.key, cell.userKey]);
       }
       return out;

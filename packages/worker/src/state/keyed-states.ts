@@ -63,7 +63,7 @@ abstract class SingleValueStateBase {
 
   /** The live slot of the current key, honouring TTL; `undefined` when absent or expired. */
   protected read(entry: KeyEntry): SingleSlot | undefined {
-    const slot = entry.slots[this.state.id] as SingleSlot | undefined;
+    const slot = entry.slot(this.state.id) as SingleSlot | undefined;
     if (slot === undefined || !slot.present) return undefined;
     const { ttlMs } = this.state;
     if (ttlMs > 0) {
@@ -86,10 +86,10 @@ abstract class SingleValueStateBase {
     // Prepare first: an unserializable value must leave the state unchanged.
     const time = writeTime(this.host, this.state);
     const { bytes, size } = prepare(value, time);
-    let slot = entry.slots[this.state.id] as SingleSlot | undefined;
+    let slot = entry.slot(this.state.id) as SingleSlot | undefined;
     if (slot === undefined) {
       slot = new SingleSlot(undefined);
-      entry.slots[this.state.id] = slot;
+      entry.setSlot(this.state.id, slot);
     }
     const delta = size - slot.size;
     slot.present = true;
@@ -114,7 +114,7 @@ abstract class SingleValueStateBase {
 
   clear(): void {
     const entry = this.host.entry();
-    const slot = entry.slots[this.state.id] as SingleSlot | undefined;
+    const slot = entry.slot(this.state.id) as SingleSlot | undefined;
     if (slot !== undefined) this.remove(entry, slot);
   }
 }
@@ -183,7 +183,7 @@ export class RocksListState<T> implements ListState<T> {
   ) {}
 
   private slot(entry: KeyEntry): ListSlot | undefined {
-    return entry.slots[this.state.id] as ListSlot | undefined;
+    return entry.slot(this.state.id) as ListSlot | undefined;
   }
 
   get(): T[] {
@@ -220,7 +220,7 @@ export class RocksListState<T> implements ListState<T> {
     let slot = this.slot(entry);
     if (slot === undefined) {
       slot = new ListSlot(undefined);
-      entry.slots[this.state.id] = slot;
+      entry.setSlot(this.state.id, slot);
     }
     this.host.changed(entry, slot.append(value, element, time));
   }
@@ -234,7 +234,7 @@ export class RocksListState<T> implements ListState<T> {
     let slot = this.slot(entry);
     if (slot === undefined) {
       slot = new ListSlot(undefined);
-      entry.slots[this.state.id] = slot;
+      entry.setSlot(this.state.id, slot);
     }
     let delta = 0;
     for (let i = 0; i < items.length; i++) delta += slot.append(items[i], elements[i]!, time);
@@ -250,7 +250,7 @@ export class RocksListState<T> implements ListState<T> {
     if (slot === undefined) {
       if (items.length === 0) return;
       slot = new ListSlot(undefined);
-      entry.slots[this.state.id] = slot;
+      entry.setSlot(this.state.id, slot);
     }
     this.host.changed(entry, slot.replace(items, elements, items.map(() => time)));
   }
@@ -288,14 +288,14 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
   }
 
   private slot(entry: KeyEntry): MapSlot | undefined {
-    return entry.slots[this.state.id] as MapSlot | undefined;
+    return entry.slot(this.state.id) as MapSlot | undefined;
   }
 
   private createSlot(entry: KeyEntry): MapSlot {
     let slot = this.slot(entry);
     if (slot === undefined) {
       slot = new MapSlot(undefined);
-      entry.slots[this.state.id] = slot;
+      entry.setSlot(this.state.id, slot);
     }
     return slot;
   }

@@ -85,9 +85,8 @@ export function applyNewerRecord(
   valueEnd: number,
   sameFile: Set<object> | undefined,
 ): Applied {
-  const slots = entry.slots;
   const id = state.id;
-  const old = slots[id];
+  const old = entry.slot(id);
   if (state.kind !== 'map') {
     if (old !== undefined) {
       if (sameFile === undefined || !sameFile.delete(old)) return Applied.Superseded;
@@ -95,14 +94,14 @@ export function applyNewerRecord(
     }
     if (valueStart === valueEnd) {
       const tombstone = deletedSlot();
-      slots[id] = tombstone;
+      entry.setSlot(id, tombstone);
       sameFile?.add(tombstone);
       return Applied.Deleted;
     }
     const bytes = copyOf(buf, valueStart, valueEnd);
     const slot = state.kind === 'list' ? new ListSlot(bytes) : new SingleSlot(bytes);
     slot.unstored = true;
-    slots[id] = slot;
+    entry.setSlot(id, slot);
     sameFile?.add(slot);
     entry.size += slot.size;
     return Applied.Set;
@@ -113,7 +112,7 @@ export function applyNewerRecord(
   if (slot === undefined) {
     slot = new MapSlot(undefined);
     slot.unstored = true;
-    slots[id] = slot;
+    entry.setSlot(id, slot);
   }
   const cells = slot.cells();
   const userKey = reader.readValue();
@@ -149,20 +148,20 @@ export function applyNewerRecord(
  * @returns true when the entry holds no state any more (the caller drops it from the cache).
  */
 export function sweepTombstones(entry: KeyEntry): boolean {
-  const slots = entry.slots;
   let live = false;
-  for (let id = 0; id < slots.length; id++) {
-    const slot = slots[id];
+  const end = entry.slotEnd;
+  for (let id = 0; id < end; id++) {
+    const slot = entry.slot(id);
     if (slot === undefined) continue;
     if (isDeletedSlot(slot)) {
-      slots[id] = undefined;
+      entry.setSlot(id, undefined);
       continue;
     }
     if (slot.type === 'map') {
       const cells = slot.cells();
       for (const [cacheKey, cell] of cells.entryList()) if (cell.bytes === undefined) cells.delete(cacheKey);
       if (cells.count === 0) {
-        slots[id] = undefined;
+        entry.setSlot(id, undefined);
         continue;
       }
     }
