@@ -7,6 +7,7 @@
  * The job never restarts, so a job failure ends it.
  */
 import { FileSink, RestartStrategies, type Source, type SourceReader, type SourceSplit, type StreamExecutionEnvironment } from '@eddy/api';
+import { jobArg } from './job-args.js';
 
 interface CountingSplit extends SourceSplit {
   next: number;
@@ -52,10 +53,7 @@ class FailingSnapshotSource implements Source<number, CountingSplit> {
 }
 
 export default (env: StreamExecutionEnvironment, args: string[]): void => {
-  const arg = (name: string): string | undefined => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const arg = (name: string): string | undefined => jobArg(args, name);
   const out = arg('out');
   if (out === undefined) throw new Error('--out DIR is required');
   env.setParallelism(1);

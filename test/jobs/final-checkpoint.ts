@@ -24,6 +24,7 @@ import {
   type SourceSplit,
   type StreamExecutionEnvironment,
 } from '@eddy/api';
+import { jobArg } from './job-args.js';
 
 interface RangeSplit extends SourceSplit {
   readonly subtask: number;
@@ -105,10 +106,7 @@ class PassThrough implements KeyedProcessFunction<number, number, number> {
 }
 
 export default (env: StreamExecutionEnvironment, args: string[]): void => {
-  const arg = (name: string): string | undefined => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const arg = (name: string): string | undefined => jobArg(args, name);
   const out = arg('out');
   if (out === undefined) throw new Error('--out DIR is required');
   const records = Number(arg('records') ?? '1000');

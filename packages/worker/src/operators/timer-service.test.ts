@@ -157,6 +157,7 @@ test('implied timers of keys not in memory are loaded before they fire', async (
       values.update(k * 3);
       timers.registerImplied(TimerDomain.EventTime, 10, undefined);
     }
+    assert.ok(backend.stats().cachedKeys < 2000, `most keys were evicted (${backend.stats().cachedKeys} cached)`);
     let sum = 0;
     let n = 0;
     await timers.advance(TimerDomain.EventTime, 10, () => {

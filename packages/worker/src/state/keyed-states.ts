@@ -334,12 +334,14 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
 
   private lookup(key: UK): MapCell | undefined {
     const entry = this.host.entry();
-    const slot = this.slot(entry);
-    if (slot === undefined) return undefined;
-    const cacheKey = cacheKeyOf(key);
-    const cell = slot.cells().get(cacheKey);
+    return this.lookupIn(entry, this.slot(entry), cacheKeyOf(key));
+  }
+
+  /** The live cell of `cacheKey` in `slot` (the current entry's), TTL applied; `undefined` when absent or expired. */
+  private lookupIn(entry: KeyEntry, slot: MapSlot | undefined, cacheKey: CacheKey): MapCell | undefined {
+    const cell = slot?.cells().get(cacheKey);
     if (cell === undefined) return undefined;
-    return this.live(entry, slot, cacheKey, cell, this.state.ttlMs > 0 ? this.host.now() : 0);
+    return this.live(entry, slot!, cacheKey, cell, this.state.ttlMs > 0 ? this.host.now() : 0);
   }
 
   get(key: UK): UV | undefined {
@@ -432,12 +434,13 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
    * when there is no live entry.
    */
   take(key: UK): UV | undefined {
-    const cell = this.lookup(key);
+    const entry = this.host.entry();
+    const slot = this.slot(entry);
+    const cacheKey = cacheKeyOf(key);
+    const cell = this.lookupIn(entry, slot, cacheKey);
     if (cell === undefined) return undefined;
     const value = cell.get() as UV;
-    // The current entry is resolved already: no second lookup of the key's state.
-    const entry = this.host.entry();
-    this.host.changed(entry, RocksMapState.drop(this.slot(entry)!, cacheKeyOf(key), cell));
+    this.host.changed(entry, RocksMapState.drop(slot!, cacheKey, cell));
     return value;
   }
 
