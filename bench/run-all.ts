@@ -10,6 +10,7 @@
  * `EDDY_BENCH_WINDOW_EVENTS` (events of the windows throughput run, default 5 000 000),
  * `EDDY_BENCH_WINDOW_RATE` (rate of the windows latency run, default half its measured throughput),
  * `EDDY_BENCH_WORKER_NODE_ARGS` (node flags for worker processes, e.g. `--cpu-prof`),
+ * `EDDY_BENCH_COORDINATOR_NODE_ARGS` (node flags for the coordinator),
  * `EDDY_LOG_LEVEL` (cluster processes' log level, default warn).
  */
 import * as os from 'node:os';

@@ -162,6 +162,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       name: 'coordinator',
       script: CLUSTER_NODE_MAIN,
       args: ['coordinator', path.join(dir, 'coordinator'), checkpointDir],
+      nodeArgs: (process.env.EDDY_BENCH_COORDINATOR_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== ''),
       logFile: path.join(dir, 'coordinator.log'),
     });
     const address = String((await coordinator.readyLine(timeout)).address);

@@ -17,6 +17,14 @@ export class ImpliedTimerBucket {
    * cache: the rest are fired in registration order, their keys loaded batch by batch.
    */
   cacheWalked = false;
+  /**
+   * Timers of this bucket fired by cache walks that asked the operator's probe instead of this
+   * bucket (see InternalTimerService.setImpliedProbe); they stay in {@link keys} until the walk
+   * is through.
+   */
+  firedByProbe = 0;
+  /** Set once a timer of this bucket is removed other than by firing: the probe no longer tells its timers. */
+  removedAny = false;
 
   constructor(
     readonly time: number,
@@ -79,7 +87,25 @@ export class ImpliedTimerQueue {
   /** Removes the timer of these coordinates. @returns whether there was one. */
   remove(time: number, cacheKey: CacheKey, ns: readonly [number, number] | undefined): boolean {
     const b = this.bucket(time, ns);
-    return b !== undefined && this.take(b, cacheKey);
+    if (b === undefined) return false;
+    b.removedAny = true;
+    return this.take(b, cacheKey);
+  }
+
+  /**
+   * Removes from bucket `b` (one of this queue's) the timers fired by probe, dropping the bucket
+   * once it is empty: all of them when every timer of `b` was fired by probe, else those `fired`
+   * says have fired.
+   */
+  settle(b: ImpliedTimerBucket, fired: (cacheKey: CacheKey, key: unknown) => boolean): void {
+    if (!b.removedAny && b.firedByProbe === b.keys.size) {
+      this.count -= b.keys.size;
+      b.keys.clear();
+      this.drop(b);
+      return;
+    }
+    for (const [cacheKey, key] of b.keys) if (fired(cacheKey, key)) this.take(b, cacheKey);
+    b.firedByProbe = 0;
   }
 
   /**

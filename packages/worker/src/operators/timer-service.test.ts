@@ -170,3 +170,86 @@ test('implied timers of keys not in memory are loaded before they fire', async (
     await backend.close();
   }
 });
+
+/**
+ * A window operator's use of implied timers: a key's contents of a window exist exactly while its
+ * timer is pending. Registers `keys` (after loading them in ascending order), runs `advance` to
+ * 1999 and returns the keys in firing order; `probe` makes cache walks ask the contents.
+ */
+async function fireWindow(
+  dir: string,
+  opts: { keys: number; cacheBytes: number; probe: boolean; deleteAfter?: (k: number) => number | undefined; earlierAt?: number },
+): Promise<{ fired: string[]; sizeAfter: number; cached: number }> {
+  const backend = await KeyedStateBackend.open({ dir: path.join(root, dir), maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, cacheBytes: opts.cacheBytes });
+  try {
+    const timers = new InternalTimerService(backend);
+    const contents = backend.getMapState(new MapStateDescriptor<number, number>('contents'));
+    if (opts.probe) timers.setImpliedProbe((_time, ns) => contents.contains(ns![0]));
+    for (let i = 0; i < opts.keys; i++) {
+      const k = (i * 7919) % opts.keys;
+      await backend.prefetch([k]);
+      backend.setCurrentKey(k);
+      contents.put(1000, k);
+      timers.registerImplied(TimerDomain.EventTime, 1999, [1000, 2000]);
+    }
+    const cached = backend.stats().cachedKeys;
+    const fired: string[] = [];
+    await timers.advance(TimerDomain.EventTime, 1999, (t) => {
+      const k = backend.getCurrentKey() as number;
+      if (t.namespace?.[0] === 1000) assert.equal(contents.take(1000), k, `contents of ${k} when its timer fires`);
+      fired.push(`${k}@${t.time}`);
+      const victim = t.stored === undefined ? opts.deleteAfter?.(k) : undefined;
+      if (victim !== undefined) {
+        // Deleting another key's timer of the same window: its contents stay, its timer must not fire.
+        backend.setCurrentKey(victim);
+        timers.delete(TimerDomain.EventTime, 1999, [1000, 2000]);
+        backend.setCurrentKey(k);
+      }
+      if (k === opts.earlierAt && t.time === 1999) timers.register(TimerDomain.EventTime, 1500, [0, 1]);
+    });
+    return { fired, sizeAfter: timers.size, cached };
+  } finally {
+    await backend.close();
+  }
+}
+
+test('a cache walk that asks the state (a probe) fires exactly the timers a walk over the bucket fires, in the same order', async () => {
+  const cases = [
+    { name: 'plain', keys: 3000, cacheBytes: 64 << 20 },
+    { name: 'earlier timer mid-walk', keys: 3000, cacheBytes: 64 << 20, earlierAt: 1500 },
+    { name: 'deletes', keys: 3000, cacheBytes: 64 << 20, deleteAfter: (k: number) => (k % 10 === 3 && k + 1 < 3000 ? k + 1 : undefined) },
+    // Key 0 fires first: deleting its timer afterwards changes nothing but how the walk goes on.
+    { name: 'a delete of a fired timer', keys: 3000, cacheBytes: 64 << 20, deleteAfter: (k: number) => (k === 2999 ? 0 : undefined) },
+  ];
+  for (const c of cases) {
+    const viaBucket = await fireWindow(`probe-off-${c.name}`, { ...c, probe: false });
+    const viaProbe = await fireWindow(`probe-on-${c.name}`, { ...c, probe: true });
+    assert.deepEqual(viaProbe.fired, viaBucket.fired, c.name);
+    assert.equal(viaProbe.sizeAfter, 0, c.name);
+    assert.equal(viaBucket.sizeAfter, 0, c.name);
+    // The plain model: keys fire in the cache's order (the order they were loaded in), a deleted
+    // timer that has not fired never fires, and an earlier timer fires right after its callback.
+    const expected: string[] = [];
+    const done = new Set<number>();
+    for (let i = 0; i < c.keys; i++) {
+      const k = (i * 7919) % c.keys;
+      if (done.has(k)) continue;
+      done.add(k);
+      expected.push(`${k}@1999`);
+      const victim = c.deleteAfter?.(k);
+      if (victim !== undefined) done.add(victim);
+      if (k === c.earlierAt) expected.push(`${k}@1500`);
+    }
+    assert.deepEqual(viaProbe.fired, expected, c.name);
+  }
+});
+
+test('a probing walk leaves the timers of keys not in memory queued, and they fire once loaded', async () => {
+  const r = await fireWindow('probe-evicted', { keys: 2000, cacheBytes: 64 << 10, probe: true });
+  assert.ok(r.cached < 2000 && r.cached >= 100, `a part of the keys stayed cached (${r.cached} of 2000)`);
+  assert.deepEqual(
+    r.fired.map((f) => Number(f.split('@')[0])).sort((a, b) => a - b),
+    Array.from({ length: 2000 }, (_v, k) => k),
+  );
+  assert.equal(r.sizeAfter, 0);
+});

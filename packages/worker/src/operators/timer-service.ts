@@ -76,6 +76,12 @@ function checkTime(time: number): void {
 /** Called for each due timer with its key set as the backend's current key. */
 export type TimerCallback = (timer: Timer, domain: TimerDomain) => void | Promise<void>;
 
+/**
+ * Whether the state of the backend's current key implies an implied timer at `time` for `ns`
+ * (see {@link InternalTimerService.setImpliedProbe}).
+ */
+export type ImpliedTimerProbe = (time: number, ns: readonly [number, number] | undefined) => boolean;
+
 /** Event- and processing-time timers of one operator instance. */
 export class InternalTimerService {
   private readonly state: MapState<StoredTimer, 1>;
@@ -83,6 +89,7 @@ export class InternalTimerService {
   private readonly heaps: [TimerHeap, TimerHeap] = [new TimerHeap(), new TimerHeap()];
   private readonly implied: [ImpliedTimerQueue, ImpliedTimerQueue] = [new ImpliedTimerQueue(), new ImpliedTimerQueue()];
   private seq = 0;
+  private impliedProbe: ImpliedTimerProbe | undefined;
 
   constructor(private readonly backend: KeyedStateBackend) {
     this.state = backend.getMapState(new MapStateDescriptor<StoredTimer, 1>(TIMER_STATE));
@@ -156,6 +163,20 @@ export class InternalTimerService {
   registerImplied(domain: TimerDomain, time: number, ns: readonly [number, number] | undefined): void {
     checkTime(time);
     this.queueImplied(domain, time, this.backend.getCurrentKey(), this.backend.getCurrentCacheKey(), ns);
+  }
+
+  /**
+   * Lets a walk over the cache (see {@link fireInCacheOrder}) ask `probe` whether a key has an
+   * implied timer, instead of its timer's bucket: the walk has the key's state at hand, while the
+   * bucket of a window is a hash table of every key, each lookup a stall on memory.
+   *
+   * The probe must answer true exactly for the keys whose implied timer of that time and
+   * namespace is queued and has not fired (a window's contents exist exactly until its timer
+   * fires), and callbacks must not register implied timers of the time being fired. Once a timer
+   * of a bucket is deleted, the bucket itself is asked again.
+   */
+  setImpliedProbe(probe: ImpliedTimerProbe): void {
+    this.impliedProbe = probe;
   }
 
   /** Deletes a timer of the current key; nothing happens when there is none. */
@@ -255,7 +276,8 @@ export class InternalTimerService {
    * until they fire, so a batch cut short leaves the rest queued.
    */
   private async fireImplied(domain: TimerDomain, bucket: ImpliedTimerBucket, fire: TimerCallback): Promise<void> {
-    if (!bucket.cacheWalked && bucket.keys.size >= CACHE_ORDER_FRACTION * this.backend.cachedKeyCount) {
+    // A walk that fired by probe left its timers in the bucket: only another walk may go on with it.
+    if (!bucket.cacheWalked && (bucket.firedByProbe > 0 || bucket.keys.size >= CACHE_ORDER_FRACTION * this.backend.cachedKeyCount)) {
       if (!(await this.fireInCacheOrder(domain, bucket, fire))) return;
       // What is left belongs to keys that were not cached: loaded and fired batch by batch below.
       bucket.cacheWalked = true;
@@ -293,17 +315,33 @@ export class InternalTimerService {
    */
   private async fireInCacheOrder(domain: TimerDomain, bucket: ImpliedTimerBucket, fire: TimerCallback): Promise<boolean> {
     const implied = this.implied[domain];
+    const probe = this.impliedProbe;
     const { time, namespace } = bucket;
     let fired = 0;
     for (const entry of this.backend.cachedEntries()) {
       const { cacheKey, key } = entry;
-      if (!implied.take(bucket, cacheKey)) continue;
-      this.backend.setCurrentEntry(entry);
+      if (probe !== undefined && !bucket.removedAny) {
+        // The timer stays in the bucket until the walk is through (settled below).
+        this.backend.setCurrentEntry(entry);
+        if (!probe(time, namespace)) continue;
+        bucket.firedByProbe++;
+      } else {
+        if (!implied.take(bucket, cacheKey)) continue;
+        this.backend.setCurrentEntry(entry);
+      }
       const r = fire({ time, key, cacheKey, namespace, stored: undefined, seq: -1 }, domain);
       if (r !== undefined) await r;
-      if (bucket.keys.size === 0 || this.firesBefore(domain, time)) return false;
+      if (this.firesBefore(domain, time)) return false;
+      if (bucket.firedByProbe === bucket.keys.size && !bucket.removedAny) {
+        // Every timer of the bucket has fired: the rest of the cache holds none.
+        implied.settle(bucket, () => true);
+        return false;
+      }
+      if (bucket.keys.size === 0) return false;
       if (++fired % FIRE_BATCH === 0) await yieldToEventLoop();
     }
+    // Every cached key was visited: those of the bucket have fired.
+    if (bucket.firedByProbe > 0) implied.settle(bucket, (_cacheKey, key) => this.backend.isCached(key));
     return true;
   }
 

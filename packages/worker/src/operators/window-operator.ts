@@ -130,7 +130,9 @@ export class WindowOperator extends AbstractKeyedOperator {
   }
 
   override async open(ctx: RuntimeContext): Promise<void> {
-    this.contents = this.backend.getMapState(new MapStateDescriptor<unknown, unknown>('_window_contents'));
+    const contents = (this.contents = this.backend.getMapState(new MapStateDescriptor<unknown, unknown>('_window_contents')));
+    // A window's contents exist exactly until its sole timer fires (see processRecord and fireSole).
+    if (this.impliedTimers) this.timers!.setImpliedProbe((_time, ns) => contents.contains(ns![0]));
     if (this.merging || this.kind === 'process') this.windowSet = this.getMapState(new MapStateDescriptor<WindowKey, number>('_window_set'));
     await super.open(ctx);
   }
