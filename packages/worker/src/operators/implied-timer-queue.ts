@@ -18,11 +18,11 @@ export class ImpliedTimerBucket {
    */
   cacheWalked = false;
   /**
-   * Timers of this bucket fired by cache walks that asked the operator's probe instead of this
-   * bucket (see InternalTimerService.setImpliedProbe); they stay in {@link keys} until the walk
-   * is through.
+   * Cache keys of the timers of this bucket fired by cache walks that asked the operator's probe
+   * instead of this bucket (see InternalTimerService.setImpliedProbe); they stay in {@link keys}
+   * until the walk is through.
    */
-  firedByProbe = 0;
+  readonly firedByProbe: CacheKey[] = [];
   /** Set once a timer of this bucket is removed other than by firing: the probe no longer tells its timers. */
   removedAny = false;
 
@@ -94,18 +94,19 @@ export class ImpliedTimerQueue {
 
   /**
    * Removes from bucket `b` (one of this queue's) the timers fired by probe, dropping the bucket
-   * once it is empty: all of them when every timer of `b` was fired by probe, else those `fired`
-   * says have fired.
+   * once it is empty; in O(1) when they are all of its timers.
    */
-  settle(b: ImpliedTimerBucket, fired: (cacheKey: CacheKey, key: unknown) => boolean): void {
-    if (!b.removedAny && b.firedByProbe === b.keys.size) {
+  settle(b: ImpliedTimerBucket): void {
+    const fired = b.firedByProbe;
+    if (!b.removedAny && fired.length === b.keys.size) {
       this.count -= b.keys.size;
       b.keys.clear();
       this.drop(b);
-      return;
+    } else {
+      // Some were removed meanwhile (take finds nothing then), or some keys were not in memory.
+      for (const cacheKey of fired) this.take(b, cacheKey);
     }
-    for (const [cacheKey, key] of b.keys) if (fired(cacheKey, key)) this.take(b, cacheKey);
-    b.firedByProbe = 0;
+    fired.length = 0;
   }
 
   /**

@@ -178,12 +178,13 @@ test('implied timers of keys not in memory are loaded before they fire', async (
  */
 async function fireWindow(
   dir: string,
-  opts: { keys: number; cacheBytes: number; probe: boolean; deleteAfter?: (k: number) => number | undefined; earlierAt?: number },
-): Promise<{ fired: string[]; sizeAfter: number; cached: number }> {
+  opts: { keys: number; cacheBytes: number; probe: boolean; deleteAfter?: (k: number) => number | undefined; earlierAt?: number; grow?: boolean },
+): Promise<{ fired: string[]; sizeAfter: number; cached: number; evictedWhileFiring: number }> {
   const backend = await KeyedStateBackend.open({ dir: path.join(root, dir), maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, cacheBytes: opts.cacheBytes });
   try {
     const timers = new InternalTimerService(backend);
     const contents = backend.getMapState(new MapStateDescriptor<number, number>('contents'));
+    const pad = backend.getState(new ValueStateDescriptor<string>('pad'));
     if (opts.probe) timers.setImpliedProbe((_time, ns) => contents.contains(ns![0]));
     for (let i = 0; i < opts.keys; i++) {
       const k = (i * 7919) % opts.keys;
@@ -193,6 +194,7 @@ async function fireWindow(
       timers.registerImplied(TimerDomain.EventTime, 1999, [1000, 2000]);
     }
     const cached = backend.stats().cachedKeys;
+    const evictionsBefore = backend.stats().evictions;
     const fired: string[] = [];
     await timers.advance(TimerDomain.EventTime, 1999, (t) => {
       const k = backend.getCurrentKey() as number;
@@ -206,8 +208,10 @@ async function fireWindow(
         backend.setCurrentKey(k);
       }
       if (k === opts.earlierAt && t.time === 1999) timers.register(TimerDomain.EventTime, 1500, [0, 1]);
+      // State growing while a window fires pushes keys out of memory, some before the walk reaches them.
+      if (opts.grow === true) pad.update('x'.repeat(2000));
     });
-    return { fired, sizeAfter: timers.size, cached };
+    return { fired, sizeAfter: timers.size, cached, evictedWhileFiring: backend.stats().evictions - evictionsBefore };
   } finally {
     await backend.close();
   }
@@ -250,6 +254,17 @@ test('a probing walk leaves the timers of keys not in memory queued, and they fi
   assert.deepEqual(
     r.fired.map((f) => Number(f.split('@')[0])).sort((a, b) => a - b),
     Array.from({ length: 2000 }, (_v, k) => k),
+  );
+  assert.equal(r.sizeAfter, 0);
+});
+
+test('keys pushed out of memory while a probing walk fires a window fire once each, after the walk', async () => {
+  const r = await fireWindow('probe-evicting', { keys: 3000, cacheBytes: 2 << 20, probe: true, grow: true });
+  assert.equal(r.cached, 3000, 'every key was in memory when the window began to fire');
+  assert.ok(r.evictedWhileFiring > 0, 'keys were evicted while firing');
+  assert.deepEqual(
+    r.fired.map((f) => Number(f.split('@')[0])).sort((a, b) => a - b),
+    Array.from({ length: 3000 }, (_v, k) => k),
   );
   assert.equal(r.sizeAfter, 0);
 });

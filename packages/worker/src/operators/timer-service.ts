@@ -277,7 +277,7 @@ export class InternalTimerService {
    */
   private async fireImplied(domain: TimerDomain, bucket: ImpliedTimerBucket, fire: TimerCallback): Promise<void> {
     // A walk that fired by probe left its timers in the bucket: only another walk may go on with it.
-    if (!bucket.cacheWalked && (bucket.firedByProbe > 0 || bucket.keys.size >= CACHE_ORDER_FRACTION * this.backend.cachedKeyCount)) {
+    if (!bucket.cacheWalked && (bucket.firedByProbe.length > 0 || bucket.keys.size >= CACHE_ORDER_FRACTION * this.backend.cachedKeyCount)) {
       if (!(await this.fireInCacheOrder(domain, bucket, fire))) return;
       // What is left belongs to keys that were not cached: loaded and fired batch by batch below.
       bucket.cacheWalked = true;
@@ -324,7 +324,7 @@ export class InternalTimerService {
         // The timer stays in the bucket until the walk is through (settled below).
         this.backend.setCurrentEntry(entry);
         if (!probe(time, namespace)) continue;
-        bucket.firedByProbe++;
+        bucket.firedByProbe.push(cacheKey);
       } else {
         if (!implied.take(bucket, cacheKey)) continue;
         this.backend.setCurrentEntry(entry);
@@ -332,16 +332,16 @@ export class InternalTimerService {
       const r = fire({ time, key, cacheKey, namespace, stored: undefined, seq: -1 }, domain);
       if (r !== undefined) await r;
       if (this.firesBefore(domain, time)) return false;
-      if (bucket.firedByProbe === bucket.keys.size && !bucket.removedAny) {
+      if (bucket.firedByProbe.length === bucket.keys.size && !bucket.removedAny) {
         // Every timer of the bucket has fired: the rest of the cache holds none.
-        implied.settle(bucket, () => true);
+        implied.settle(bucket);
         return false;
       }
       if (bucket.keys.size === 0) return false;
       if (++fired % FIRE_BATCH === 0) await yieldToEventLoop();
     }
-    // Every cached key was visited: those of the bucket have fired.
-    if (bucket.firedByProbe > 0) implied.settle(bucket, (_cacheKey, key) => this.backend.isCached(key));
+    // The rest belongs to keys that were not in the cache when the walk came by.
+    if (bucket.firedByProbe.length > 0) implied.settle(bucket);
     return true;
   }
 
