@@ -3,8 +3,9 @@
  * time and window namespace. A window operator's implied timers come in large groups of one
  * time: every key of a tumbling window fires at the window's maxTimestamp. A bucket per time
  * spares each timer its heap entry (a sift through ~16 levels on push and pop), its index entry
- * and its object: registering is one `Map` insert, and firing walks the bucket in registration
- * order. Only the few distinct times in flight are kept sorted.
+ * and its object: registering is one `Map` insert. Firing walks the bucket in registration order,
+ * or, for a bucket of a good part of the cache, the cache (see InternalTimerService.fireImplied).
+ * Only the few distinct times in flight are kept sorted.
  */
 import type { CacheKey } from '../state/key-layout.js';
 
