@@ -24,6 +24,7 @@ import { startCluster, type Cluster } from './support/cluster.js';
 import { describePlacement, recordsIn, submitJob, waitUntilRunning, waitUntilTerminal } from './support/jobs.js';
 import { jobFile } from './support/paths.js';
 import { sleep } from './support/polling.js';
+import { timeRun } from './support/timed-run.js';
 import { envInt, fixed, int, isMain, row, verdict } from './support/report.js';
 
 /** Events per second the keyed count should reach with checkpointing on. */
@@ -65,8 +66,8 @@ export interface KeyedCountRun {
   readonly intervalMs: number;
   readonly events: number;
   /**
-   * Seconds from "every subtask RUNNING" to FINISHED, as observed by 20 ms polls; for a capped
-   * run, to the last poll.
+   * Seconds from "every subtask RUNNING" (seen by 20 ms polls) to the coordinator's endTime; for
+   * a capped run, to the last poll (see support/timed-run.ts).
    */
   readonly seconds: number;
   /**
@@ -114,29 +115,15 @@ export async function measureKeyedCount(events: number, intervalMs: number): Pro
     });
     const log = new CheckpointLog(lister, jobId);
     const running = await waitUntilRunning(cluster, jobId, { timeoutMs: 60_000 });
-    const capMs = Math.max(60_000, 3 * (events / CHECKPOINTED_THROUGHPUT_TARGET) * 1000);
-    let lastListAt = -Infinity;
-    let allAtSinkAt: number | undefined;
-    let end: { at: number; status: JobStatus__Output } | undefined;
-    let capped = false;
-    while (!end) {
-      cluster.checkAlive();
-      const status = await cluster.client.getJobStatus(jobId);
-      const at = performance.now();
-      if (allAtSinkAt === undefined && recordsIn(status, COUNT_SINK) >= events) allAtSinkAt = at;
-      if (status.state === 'FINISHED' || status.state === 'FAILED' || status.state === 'CANCELED') end = { at, status };
-      else if (at - running.at > capMs) {
-        end = { at, status };
-        capped = true;
-      }
-      // Every 250 ms is enough to see each checkpoint: 3 are retained and one completes per second.
-      if (intervalMs > 0 && !end && at - lastListAt >= 250) {
-        lastListAt = at;
-        await log.poll();
-      }
-      if (!end) await sleep(FAST_POLL_MS);
-    }
-    const s = end.status;
+    // Every 250 ms is enough to see each checkpoint: 3 are retained and one completes per second.
+    const run = await timeRun(cluster, jobId, {
+      running,
+      capMs: Math.max(60_000, 3 * (events / CHECKPOINTED_THROUGHPUT_TARGET) * 1000),
+      counted: (status) => recordsIn(status, COUNT_SINK),
+      events,
+      onPoll: intervalMs > 0 ? () => log.poll() : undefined,
+    });
+    const { status: s, capped, seconds } = run;
     const sinkRecords = recordsIn(s, COUNT_SINK);
     if (capped) {
       await log.poll();
@@ -151,14 +138,13 @@ export async function measureKeyedCount(events: number, intervalMs: number): Pro
     const lastCheckpointId = Number(s.lastCheckpointId);
     // The final checkpoint completes just before FINISHED, when no listing may have caught it.
     const finalMissed = lastCheckpointId > 0 && !seen.some((c) => c.id === lastCheckpointId);
-    const seconds = (end.at - running.at) / 1000;
     return {
       intervalMs,
       events,
       seconds,
       cappedAfterSeconds: capped ? seconds : undefined,
       eventsPerSecond: (capped ? sinkRecords : events) / seconds,
-      drainSeconds: allAtSinkAt === undefined ? undefined : (end.at - allAtSinkAt) / 1000,
+      drainSeconds: run.drainSeconds,
       sinkRecords,
       checkpointsCompleted: seen.length + (finalMissed ? 1 : 0),
       lastCheckpointId,

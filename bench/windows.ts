@@ -34,6 +34,7 @@ import { LatencyHistogram } from './support/histogram.js';
 import { describePlacement, recordsIn, submitJob, waitUntilRunning, waitUntilTerminal } from './support/jobs.js';
 import { jobFile } from './support/paths.js';
 import { sleep } from './support/polling.js';
+import { timeRun } from './support/timed-run.js';
 import { envInt, fixed, int, isMain, row, verdict } from './support/report.js';
 
 /** Events per second the windowed count should reach, checkpoints on. */
@@ -59,7 +60,6 @@ const LATENCY_WARMUP_MS = 5000;
 const LATENCY_MEASURE_MS = 30_000;
 /** After the last measured window's end: the bound, the watermark interval, and time for its results. */
 const LATENCY_DRAIN_MS = 4000;
-const FAST_POLL_MS = 20;
 
 function jobArgs(extra: readonly string[]): string[] {
   return [
@@ -166,28 +166,14 @@ export async function measureWindowThroughput(events: number): Promise<WindowThr
     });
     const log = new CheckpointLog(lister, jobId);
     const running = await waitUntilRunning(cluster, jobId, { timeoutMs: 60_000 });
-    const capMs = Math.max(120_000, 3 * (events / WINDOW_THROUGHPUT_TARGET) * 1000);
-    let lastListAt = -Infinity;
-    let allInAt: number | undefined;
-    let end: { at: number; status: JobStatus__Output } | undefined;
-    let capped = false;
-    while (!end) {
-      cluster.checkAlive();
-      const status = await cluster.client.getJobStatus(jobId);
-      const at = performance.now();
-      if (allInAt === undefined && recordsIn(status, WINDOW_OPERATOR) >= events) allInAt = at;
-      if (status.state === 'FINISHED' || status.state === 'FAILED' || status.state === 'CANCELED') end = { at, status };
-      else if (at - running.at > capMs) {
-        end = { at, status };
-        capped = true;
-      }
-      if (!end && at - lastListAt >= 250) {
-        lastListAt = at;
-        await log.poll();
-      }
-      if (!end) await sleep(FAST_POLL_MS);
-    }
-    const s = end.status;
+    const run = await timeRun(cluster, jobId, {
+      running,
+      capMs: Math.max(120_000, 3 * (events / WINDOW_THROUGHPUT_TARGET) * 1000),
+      counted: (status) => recordsIn(status, WINDOW_OPERATOR),
+      events,
+      onPoll: () => log.poll(),
+    });
+    const { status: s, capped, seconds } = run;
     if (capped) {
       await log.poll();
       await cluster.client.cancelJob(jobId);
@@ -212,14 +198,13 @@ export async function measureWindowThroughput(events: number): Promise<WindowThr
     const seen = log.all();
     const lastCheckpointId = Number(s.lastCheckpointId);
     const finalMissed = lastCheckpointId > 0 && !seen.some((c) => c.id === lastCheckpointId);
-    const seconds = (end.at - running.at) / 1000;
     const windowRecordsIn = recordsIn(s, WINDOW_OPERATOR);
     return {
       events,
       seconds,
       cappedAfterSeconds: capped ? seconds : undefined,
       eventsPerSecond: (capped ? windowRecordsIn : events) / seconds,
-      drainSeconds: allInAt === undefined || capped ? undefined : (end.at - allInAt) / 1000,
+      drainSeconds: run.drainSeconds,
       windowRecordsIn,
       lateDropped: lateDropped(s),
       windows: byEnd.size,
