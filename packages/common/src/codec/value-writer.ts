@@ -58,6 +58,15 @@ export class ValueWriter {
     return out;
   }
 
+  /**
+   * The bytes written so far, as a view of this writer's buffer, not a copy: valid only until the
+   * next write or {@link reset}. For a consumer that is done with them before this writer is used
+   * again, a copy per buffer (a fresh allocation, page faults included, for large ones) is waste.
+   */
+  peek(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let cap = this.buf.length * 2;

@@ -131,3 +131,33 @@ test('encoded batches larger than the write chunk, mixed with stored entries, ke
   assert.deepEqual(mixed.records.slice(0, 20_001), expected.records.slice(0, 20_001));
   assert.deepEqual(mixed.records.slice(20_001), [...expected.records.slice(1, 20_001), ...expected.records.slice(20_001)]);
 });
+
+test('transient batches from one reused writer are written before the next is encoded, larger than a write chunk or not', async () => {
+  const sid = encodeStateId(0);
+  const parts = [1, 20_000, 3, 20_000, 2].map((n, p) => {
+    const c = new CapturedWrites();
+    for (let i = 0; i < n; i++) c.push(i % 4096, sid, `${p}-${i}`, undefined, CaptureForm.Primitive, `value-${p}-${i}`, NO_TIME);
+    return c;
+  });
+  const expected = await writeAndRead(parts.map(viaMaterialize));
+  // Every batch is a view of the same writer's buffer: encoding a batch overwrites the previous one.
+  const writer = new ValueWriter(1024);
+  let next = 0;
+  const file = fresh();
+  const info = await writeSnapshotFile(
+    file,
+    header,
+    () => {
+      const part = parts[next++];
+      if (part === undefined) return Promise.resolve(undefined);
+      const encoder = new RecordEncoder(writer);
+      encoder.append(part);
+      const batch = encoder.view();
+      assert.equal(batch.transient, true);
+      return Promise.resolve(batch);
+    },
+    (_k, v) => v,
+  );
+  assert.equal(info.records, expected.count);
+  assert.equal(info.sha256, expected.sha256, 'the same bytes as copied batches');
+});

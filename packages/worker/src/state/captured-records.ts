@@ -17,7 +17,7 @@ import type { EncodedRecords } from './snapshot-file.js';
 import { writeList, writeSingle } from './value-format.js';
 
 /** Shared by all backends of a process: encoding is synchronous and copies out. */
-const writer = new ValueWriter(1 << 20);
+const sharedWriter = new ValueWriter(1 << 20);
 
 /** Appends one write's record to `w`. @throws TypeError when its key or value cannot be encoded. */
 function appendRecord(
@@ -52,13 +52,14 @@ function appendRecord(
 
 /**
  * Builds one batch of records: writes pushed to it are encoded at once, so the values they
- * reference are read at the push. Uses a writer shared by the process: finish one batch before
- * starting the next, synchronously.
+ * reference are read at the push. By default it uses a writer shared by the process: finish one
+ * batch before starting the next, synchronously.
  */
 export class RecordEncoder implements WriteSink {
   private count = 0;
 
-  constructor() {
+  /** @param writer the writer to encode into, reset now; the process's shared one by default. */
+  constructor(private readonly writer: ValueWriter = sharedWriter) {
     writer.reset();
   }
 
@@ -71,22 +72,31 @@ export class RecordEncoder implements WriteSink {
     value: unknown,
     time: number,
   ): void {
-    appendRecord(writer, keyGroup, stateId, key, userKey, form, value, time);
+    appendRecord(this.writer, keyGroup, stateId, key, userKey, form, value, time);
     this.count++;
   }
 
   /** Appends every write of `captured`, in order. */
   append(captured: CapturedWrites): void {
     const { keyGroups, stateIds, keys, userKeys, forms, values, times } = captured;
+    const writer = this.writer;
     const n = forms.length;
     for (let i = 0; i < n; i++)
       appendRecord(writer, keyGroups[i]!, stateIds[i]!, keys[i], userKeys[i], forms[i]!, values[i], times[i]!);
     this.count += n;
   }
 
-  /** The records pushed and appended so far, copied out of the shared writer. */
+  /** The records pushed and appended so far, copied out of the writer. */
   finish(): EncodedRecords {
-    return { bytes: writer.copy(), count: this.count };
+    return { bytes: this.writer.copy(), count: this.count };
+  }
+
+  /**
+   * The records pushed and appended so far, in place in the writer: a transient batch, valid
+   * until the writer is used again. Only for a writer that no other encoder shares meanwhile.
+   */
+  view(): EncodedRecords {
+    return { bytes: this.writer.peek(), count: this.count, transient: true };
   }
 }
 

@@ -172,6 +172,11 @@ export interface EncodedRecords {
   readonly bytes: Buffer;
   /** Records in {@link bytes}. */
   readonly count: number;
+  /**
+   * The bytes are a view of a buffer their source reuses: valid only until the source is asked
+   * for its next batch, so the file writer consumes them first (no read-ahead for them).
+   */
+  readonly transient?: boolean;
 }
 
 /** A batch of records to write: stored entries, or records encoded already. */
@@ -220,8 +225,9 @@ export async function writeSnapshotFile(
     };
     let next = readAhead();
     for (let batch = await next; batch !== undefined; batch = await next) {
-      next = readAhead();
       if (!Array.isArray(batch)) {
+        // A transient batch is written (or copied) before its source is asked for the next one.
+        if (!batch.transient) next = readAhead();
         if (batch.bytes.length <= CHUNK_BYTES - used) {
           batch.bytes.copy(chunk, used);
           used += batch.bytes.length;
@@ -230,8 +236,10 @@ export async function writeSnapshotFile(
           await emit(batch.bytes);
         }
         records += batch.count;
+        if (batch.transient) next = readAhead();
         continue;
       }
+      next = readAhead();
       for (const [key, stored] of batch) {
         const value = transform(key, stored);
         if (value === undefined) continue;
