@@ -667,3 +667,55 @@ test('a delta log that outgrows its bound turns the next snapshot into a full on
     await b.dispose();
   }
 });
+
+test('a delta holds every change of its generation when the dirty list stopped early and the cache grew after', async () => {
+  // 100 cached keys, 40 changed: the dirty list stops at 25 (a quarter of the cache). Then 1000
+  // more keys are loaded without changes, so that a list of 40 would be short enough to walk
+  // instead of the cache: the barrier must know the list is incomplete.
+  const b = await open(64 * 1024 * 1024, { incremental: true });
+  try {
+    const value = b.getState(new ValueStateDescriptor<number>('v'));
+    const keys = Array.from({ length: 100 }, (_, k) => k);
+    await b.prefetch(keys);
+    for (const k of keys) {
+      b.setCurrentKey(k);
+      value.update(0);
+    }
+    const base = b.snapshotSync(1, 'full');
+    const baseFile = path.join(root, `listed-${dirs++}.base`);
+    const baseWritten = await base.writeTo(baseFile);
+    for (let k = 0; k < 40; k++) {
+      b.setCurrentKey(k);
+      value.update(k + 1);
+    }
+    const more = Array.from({ length: 1000 }, (_, k) => 1000 + k);
+    await b.prefetch(more);
+    for (const k of more) {
+      b.setCurrentKey(k);
+      assert.equal(value.value(), undefined);
+    }
+    assert.equal(b.stats().cachedKeys, 1100);
+    const delta = b.snapshotSync(2, 'delta');
+    assert.equal(delta.kind, 'delta');
+    const deltaFile = path.join(root, `listed-${dirs++}.delta`);
+    const deltaWritten = await delta.writeTo(deltaFile);
+    assert.equal(deltaWritten.records, 40);
+    const restored = await open(64 * 1024 * 1024);
+    try {
+      await restored.restore([
+        { file: baseFile, sha256: baseWritten.sha256 },
+        { file: deltaFile, sha256: deltaWritten.sha256 },
+      ]);
+      const back = restored.getState(new ValueStateDescriptor<number>('v'));
+      await restored.prefetch(keys);
+      for (const k of keys) {
+        restored.setCurrentKey(k);
+        assert.equal(back.value(), k < 40 ? k + 1 : 0, `key ${k}`);
+      }
+    } finally {
+      await restored.dispose();
+    }
+  } finally {
+    await b.dispose();
+  }
+});

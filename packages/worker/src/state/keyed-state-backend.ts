@@ -266,8 +266,15 @@ interface BarrierCapture {
    */
   readonly pinned: boolean;
   readonly seq: number;
-  /** May also hold entries no longer dirty in this generation (see {@link KeyedStateBackend.dirty}). */
+  /**
+   * May also hold entries no longer dirty in this generation, and lacks cached ones when not
+   * {@link listed} (see {@link KeyedStateBackend.dirty}).
+   */
   readonly entries: KeyEntry[];
+  /** Whether {@link entries} holds every entry dirty at the barrier (see KeyedStateBackend.dirtyListed). */
+  readonly listed: boolean;
+  /** Entries dirty at the barrier. */
+  readonly dirtyKeys: number;
   /** Whether some of {@link entries} became dirty outside the cache (see KeyedStateBackend.captureOrder). */
   readonly uncachedDirty: boolean;
   /** Captured and not yet written (pinned) or recorded in the log (unpinned). */
@@ -374,7 +381,15 @@ export class KeyedStateBackend implements KeyedStateStore {
    * entries that are not dirty in this generation. {@link dirtyCount} keeps it compact.
    */
   private dirty: KeyEntry[] = [];
-  /** Entries of {@link dirty} that are still dirty in the current generation. */
+  /**
+   * Whether {@link dirty} lists every dirty entry of the current generation. It stops taking
+   * cached entries once it holds {@link CACHE_ORDER_DIRTY_FRACTION} of the cache: its barrier
+   * then walks the cache instead (see captureOrder), and a push per changed key per checkpoint
+   * interval into a list nobody walks cost as much as the change itself. Entries outside the
+   * cache, which that walk misses, are always listed.
+   */
+  private dirtyListed = true;
+  /** Dirty entries of the current generation (whether {@link dirty} lists them or not). */
   private dirtyCount = 0;
   /** Whether an entry outside the cache became dirty in the current generation (see captureOrder). */
   private uncachedDirty = false;
@@ -700,9 +715,14 @@ export class KeyedStateBackend implements KeyedStateStore {
     if (!entry.dirty) {
       entry.dirty = true;
       entry.dirtyGen = this.generation;
-      this.dirty.push(entry);
       this.dirtyCount++;
-      if (!entry.cached) this.uncachedDirty = true;
+      if (!entry.cached) {
+        this.uncachedDirty = true;
+        this.dirty.push(entry);
+      } else if (this.dirtyListed) {
+        this.dirty.push(entry);
+        if (this.dirty.length >= CACHE_ORDER_DIRTY_FRACTION * this.cache.size) this.dirtyListed = false;
+      }
     }
     if (this.cachedBytes > this.options.cacheBytes && this.evictionStuckAt !== this.epoch) this.evict();
   }
@@ -1076,6 +1096,8 @@ export class KeyedStateBackend implements KeyedStateStore {
       seq: pinned ? ++this.seq : 0,
       generation: this.generation,
       entries: this.dirty,
+      listed: this.dirtyListed,
+      dirtyKeys: this.dirtyCount,
       uncachedDirty: this.uncachedDirty,
       captured: new CapturedWrites(),
       log: kind === 'delta' ? log : undefined,
@@ -1083,6 +1105,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     };
     this.generation++;
     this.dirty = [];
+    this.dirtyListed = true;
     this.dirtyCount = 0;
     this.uncachedDirty = false;
     this.barriers.set(barrier.generation, barrier);
@@ -1225,7 +1248,7 @@ export class KeyedStateBackend implements KeyedStateStore {
    * is one that changed while outside, which the barrier records; then the list is walked too.
    */
   private captureOrder(barrier: BarrierCapture): Iterable<KeyEntry> {
-    if (CACHE_ORDER_DIRTY_FRACTION * this.cache.size > barrier.entries.length) return barrier.entries;
+    if (barrier.listed && CACHE_ORDER_DIRTY_FRACTION * this.cache.size > barrier.entries.length) return barrier.entries;
     if (!barrier.uncachedDirty) return this.cache.values();
     return concatEntries(this.cache.values(), barrier.entries.filter((e) => !e.cached));
   }
@@ -1456,7 +1479,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     return {
       cachedKeys: this.cache.size,
       cachedBytes: this.cachedBytes,
-      dirtyKeys: this.dirtyCount + Array.from(this.barriers.values(), (b) => b.entries.length).reduce((a, b) => a + b, 0),
+      dirtyKeys: this.dirtyCount + Array.from(this.barriers.values(), (b) => b.dirtyKeys).reduce((a, b) => a + b, 0),
       inFlightKeys: this.inFlight.size,
       unstoredKeys: this.unstoredCount,
       evictions: this.evictions,
