@@ -35,8 +35,14 @@ export const MAX_LOSS_PERCENT = 10;
 export const DURATION_P99_TARGET_MS = 1000;
 /** Kill → first checkpoint after the restore, in ms. */
 export const RECOVERY_TARGET_MS = 5000;
-/** Events of an overhead run unless `EDDY_BENCH_CHECKPOINT_EVENTS` says otherwise. */
-export const DEFAULT_CHECKPOINT_EVENTS = 6_000_000;
+/**
+ * Events of an overhead run unless `EDDY_BENCH_CHECKPOINT_EVENTS` says otherwise: about 15 s at
+ * 1.3M events/s, so that the final checkpoint and the start of a run weigh little against the
+ * steady state whose loss is measured.
+ */
+export const DEFAULT_CHECKPOINT_EVENTS = 20_000_000;
+/** Pairs of overhead runs unless `EDDY_BENCH_CHECKPOINT_PAIRS` says otherwise. */
+export const DEFAULT_CHECKPOINT_PAIRS = 3;
 
 const PARALLELISM = 2;
 const SLOTS_PER_WORKER = 2;
@@ -90,12 +96,18 @@ export interface KeyedCountRun {
   readonly placement: readonly string[];
 }
 
-/** Both runs of the overhead benchmark. */
-export interface OverheadResult {
+/** One run without and one with checkpointing, taken one after the other. */
+export interface OverheadPair {
   readonly off: KeyedCountRun;
   readonly on: KeyedCountRun;
   /** Throughput lost to checkpointing, in percent of the run without. */
   readonly lossPercent: number;
+}
+
+/** The pairs of the overhead benchmark and the one whose loss is their median. */
+export interface OverheadResult extends OverheadPair {
+  /** Every pair, in the order they ran. */
+  readonly pairs: readonly OverheadPair[];
 }
 
 /**
@@ -159,14 +171,24 @@ export async function measureKeyedCount(events: number, intervalMs: number): Pro
 
 /**
  * Runs the keyed count without, then with checkpointing, each on its own fresh cluster so that
- * neither run inherits the other's warmed-up (or littered) processes.
+ * neither run inherits the other's warmed-up (or littered) processes; `pairs` times, and reports
+ * the pair of the median loss. On a shared machine one run in a few is disturbed (single runs of
+ * unchanged code moved by ±20 %), and one such run decides a single pair's loss; each pair's
+ * runs are taken back to back, so that both see about the same machine.
  */
 export async function runOverheadBenchmark(
   events = envInt('EDDY_BENCH_CHECKPOINT_EVENTS', DEFAULT_CHECKPOINT_EVENTS),
+  pairCount = envInt('EDDY_BENCH_CHECKPOINT_PAIRS', DEFAULT_CHECKPOINT_PAIRS),
 ): Promise<OverheadResult> {
-  const off = await measureKeyedCount(events, 0);
-  const on = await measureKeyedCount(events, INTERVAL_MS);
-  return { off, on, lossPercent: (100 * (off.eventsPerSecond - on.eventsPerSecond)) / off.eventsPerSecond };
+  const pairs: OverheadPair[] = [];
+  for (let i = 0; i < Math.max(1, pairCount); i++) {
+    const off = await measureKeyedCount(events, 0);
+    const on = await measureKeyedCount(events, INTERVAL_MS);
+    pairs.push({ off, on, lossPercent: (100 * (off.eventsPerSecond - on.eventsPerSecond)) / off.eventsPerSecond });
+  }
+  const byLoss = [...pairs].sort((a, b) => a.lossPercent - b.lossPercent);
+  // The lower median for an even count: the report names every pair anyway.
+  return { ...byLoss[(byLoss.length - 1) >> 1]!, pairs };
 }
 
 function timeNote(r: KeyedCountRun): string {
@@ -193,7 +215,17 @@ export function formatOverhead(r: OverheadResult): string[] {
       `target ≥ ${int(CHECKPOINTED_THROUGHPUT_TARGET)} ev/s  ${verdict(on.eventsPerSecond >= CHECKPOINTED_THROUGHPUT_TARGET)}`,
     ),
     row('', '', timeNote(on)),
-    row('throughput loss', `${fixed(r.lossPercent, 1)} %`, `target ≤ ${MAX_LOSS_PERCENT} %  ${verdict(r.lossPercent <= MAX_LOSS_PERCENT)}`),
+    row(
+      'throughput loss',
+      `${fixed(r.lossPercent, 1)} %`,
+      `target ≤ ${MAX_LOSS_PERCENT} %  ${verdict(r.lossPercent <= MAX_LOSS_PERCENT)}` +
+        (r.pairs.length > 1 ? `  (median of ${r.pairs.length} pairs, the one above)` : ''),
+    ),
+    ...(r.pairs.length > 1
+      ? r.pairs.map((p, i) =>
+          row(`  pair ${i + 1}`, `${fixed(p.lossPercent, 1)} %`, `off ${int(p.off.eventsPerSecond)} ev/s, on ${int(p.on.eventsPerSecond)} ev/s`),
+        )
+      : []),
     row(
       'checkpoints completed',
       int(on.checkpointsCompleted),
