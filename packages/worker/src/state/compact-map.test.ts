@@ -20,6 +20,9 @@ function assertSame(actual: CompactMap<unknown, number>, expected: Map<unknown, 
   assert.equal(actual.count, expected.size);
   assert.deepEqual(actual.entryList(), Array.from(expected));
   assert.deepEqual(actual.valueList(), Array.from(expected.values()));
+  const walked: Array<[unknown, number]> = [];
+  actual.forEach((v, k) => walked.push([k, v]));
+  assert.deepEqual(walked, Array.from(expected));
   for (const k of probes) {
     assert.equal(actual.get(k), expected.get(k));
     assert.equal(actual.has(k), expected.has(k));

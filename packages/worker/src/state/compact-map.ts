@@ -134,6 +134,22 @@ export class CompactMap<K, V> {
     if (this.pairs !== undefined) this.pairs.length = 0;
   }
 
+  /**
+   * Calls `fn` for every entry, in insertion order, without allocating the lists that
+   * {@link entryList} and {@link valueList} make (a capture walks every slot's cells). `fn` must
+   * not change this map.
+   */
+  forEach(fn: (value: V, key: K) => void): void {
+    if (this.map !== undefined) {
+      this.map.forEach(fn);
+      return;
+    }
+    if (this.n === 0) return;
+    fn(this.v0 as V, this.k0 as K);
+    const pairs = this.pairs;
+    if (pairs !== undefined) for (let i = 0; i < pairs.length; i += 2) fn(pairs[i + 1] as V, pairs[i] as K);
+  }
+
   /** The values, in insertion order, as a new array. */
   valueList(): V[] {
     if (this.map !== undefined) return Array.from(this.map.values());

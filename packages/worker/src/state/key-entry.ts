@@ -420,25 +420,27 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
     let delta = 0;
     const image = forStore && this.unstored;
     if (image && this.storeRemoved.count > 0) {
-      for (const userKey of this.storeRemoved.valueList()) {
+      this.storeRemoved.forEach((userKey) => {
         out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
         delta -= SLOT_OVERHEAD + userKey.length;
-      }
+      });
       this.storeRemoved.clear();
     }
     if (this.removed.count > 0) {
-      for (const [cacheKey, userKey] of this.removed.entryList()) {
+      this.removed.forEach((userKey, cacheKey) => {
         out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
         // Kept (and counted) until the store has it; counted once when removed again meanwhile.
         if (!forStore && !this.storeRemoved.has(cacheKey)) this.storeRemoved.set(cacheKey, userKey);
         else delta -= SLOT_OVERHEAD + userKey.length;
-      }
+      });
       this.removed.clear();
     }
     this.size += delta;
     if (image) {
       // Cells loaded from the store and not touched since (`stored`) are in the store already.
-      for (const cell of this.valueList()) if (cell.dirty || cell.unstored) this.captureCell(out, keyGroup, stateId, key, cell, true);
+      this.forEach((cell) => {
+        if (cell.dirty || cell.unstored) this.captureCell(out, keyGroup, stateId, key, cell, true);
+      });
     } else {
       for (const cell of this.dirtyCells) if (cell.dirty) this.captureCell(out, keyGroup, stateId, key, cell, forStore);
     }
@@ -468,8 +470,7 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
       for (const [k, v] of this.stored) out.push(keyGroup, stateId, key, k, CaptureForm.Encoded, v, Number.NaN);
       return;
     }
-    for (const cell of this.valueList())
-      pushImage(out, keyGroup, stateId, key, cell.userKeyBytes, cell.bytes, cell.value, cell.writeTime);
+    this.forEach((cell) => pushImage(out, keyGroup, stateId, key, cell.userKeyBytes, cell.bytes, cell.value, cell.writeTime));
   }
 }
 

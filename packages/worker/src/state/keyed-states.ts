@@ -20,7 +20,7 @@ import type {
 import { cacheKeyOf, encodeKey, type CacheKey } from './key-layout.js';
 import { ListSlot, MapCell, MapSlot, SingleSlot, SLOT_OVERHEAD, type KeyEntry } from './key-entry.js';
 import type { RegisteredState } from './state-registry.js';
-import { encodeSingle, estimateSingleSize, isExpired, isPrimitive, NO_TIME, withWriteTime } from './value-format.js';
+import { encodeSingle, estimateSingleSize, isExpired, isPrimitive, NO_TIME, withWriteTime, type Primitive } from './value-format.js';
 
 /** What state objects need from the backend. */
 export interface StateHost {
@@ -38,14 +38,18 @@ function writeTime(host: StateHost, state: RegisteredState): number {
 }
 
 /**
- * A value's encoded form and estimated size for a slot: objects are encoded now (a later mutation
- * of the caller's object must not reach a checkpoint), primitives are kept as they are.
+ * A value's encoded form for a slot: objects are encoded now (a later mutation of the caller's
+ * object must not reach a checkpoint), primitives are kept as they are (`undefined`). Apart from
+ * {@link slotSize}: a `{ bytes, size }` result per write was an allocation on every record.
  * @throws TypeError for values the codec cannot serialize.
  */
-function prepare(value: unknown, time: number): { bytes: Buffer | undefined; size: number } {
-  if (isPrimitive(value)) return { bytes: undefined, size: SLOT_OVERHEAD + estimateSingleSize(value, time) };
-  const bytes = encodeSingle(value, time);
-  return { bytes, size: SLOT_OVERHEAD + bytes.length };
+function encodeForSlot(value: unknown, time: number): Buffer | undefined {
+  return isPrimitive(value) ? undefined : encodeSingle(value, time);
+}
+
+/** The estimated size in a slot of `value`, whose {@link encodeForSlot} form is `bytes`. */
+function slotSize(value: unknown, bytes: Buffer | undefined, time: number): number {
+  return SLOT_OVERHEAD + (bytes === undefined ? estimateSingleSize(value as Primitive, time) : bytes.length);
 }
 
 /** The bytes of a slot or cell after its write time changed to `now`, `undefined` for primitives. */
@@ -85,7 +89,8 @@ abstract class SingleValueStateBase {
   protected write(entry: KeyEntry, value: unknown): void {
     // Prepare first: an unserializable value must leave the state unchanged.
     const time = writeTime(this.host, this.state);
-    const { bytes, size } = prepare(value, time);
+    const bytes = encodeForSlot(value, time);
+    const size = slotSize(value, bytes, time);
     let slot = entry.slot(this.state.id) as SingleSlot | undefined;
     if (slot === undefined) {
       slot = new SingleSlot(undefined);
@@ -358,15 +363,15 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     const slot = this.slot(entry);
     const existing = slot?.cells().get(cacheKey);
     const time = writeTime(this.host, this.state);
-    const prepared = prepare(value, time);
+    const bytes = encodeForSlot(value, time);
     if (slot !== undefined && existing !== undefined && (typeof key !== 'object' || key === null)) {
       // Updating an entry (a window's accumulator, on every record) changes its cell in place:
       // no new cell, no re-encoded user key. A capture holds the cell's old value and bytes, not
       // the cell. Object keys take the general path, so the cell keeps the caller's latest key.
-      const size = prepared.size + existing.userKeyBytes.length;
+      const size = slotSize(value, bytes, time) + existing.userKeyBytes.length;
       const delta = size - existing.size;
       existing.value = value;
-      existing.bytes = prepared.bytes;
+      existing.bytes = bytes;
       existing.writeTime = time;
       existing.size = size;
       slot.touch(existing);
@@ -376,7 +381,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     }
     // Equal cache keys encode equally: an existing entry's encoded user key is reused.
     const userKeyBytes = existing?.userKeyBytes ?? this.encodeUserKey(key);
-    this.host.changed(entry, this.set(this.createSlot(entry), key, cacheKey, userKeyBytes, prepared, value, time));
+    this.host.changed(entry, this.set(this.createSlot(entry), key, cacheKey, userKeyBytes, bytes, value, time));
   }
 
   private set(
@@ -384,13 +389,13 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     key: unknown,
     cacheKey: CacheKey,
     userKeyBytes: Buffer,
-    prepared: { bytes: Buffer | undefined; size: number },
+    bytes: Buffer | undefined,
     value: unknown,
     time: number,
   ): number {
     const cells = slot.cells();
-    const size = prepared.size + userKeyBytes.length;
-    const cell = new MapCell(key, userKeyBytes, value, prepared.bytes, time, size);
+    const size = slotSize(value, bytes, time) + userKeyBytes.length;
+    const cell = new MapCell(key, userKeyBytes, value, bytes, time, size);
     const replaced = cells.get(cacheKey);
     let delta = size - (replaced?.size ?? 0);
     // The new cell's value is what gets captured.
@@ -410,7 +415,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
   putAll(entries: Iterable<readonly [UK, UV]>): void {
     const time = writeTime(this.host, this.state);
     // Encode everything first: an unserializable entry must leave the map unchanged.
-    const prepared = Array.from(entries, ([k, v]) => [k, cacheKeyOf(k), encodeKey(k), prepare(v, time), v] as const);
+    const prepared = Array.from(entries, ([k, v]) => [k, cacheKeyOf(k), encodeKey(k), encodeForSlot(v, time), v] as const);
     if (prepared.length === 0) return;
     const entry = this.host.entry();
     const slot = this.createSlot(entry);
