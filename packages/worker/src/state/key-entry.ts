@@ -365,6 +365,15 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
   /** Deletes captured for a checkpoint only, which the store has not received yet. */
   private readonly storeRemoved = new CompactMap<CacheKey, Buffer>();
   /**
+   * Whether the store may hold entries of this map: it was read from the store, or a capture for
+   * the store wrote it. Until then a removed entry's delete goes to the next checkpoint only. The
+   * store has nothing to delete, and keeping the delete for it would keep one per removed entry
+   * for as long as the key stays cached: a window operator whose state fits the cache would keep
+   * every fired window of every key, growing the cache by the window (and evicting live keys
+   * once it was full).
+   */
+  private inStore: boolean;
+  /**
    * The cells made dirty since the last capture, so that a capture visits only those, not the
    * whole map. A cell that stopped being dirty without a capture (removed, or replaced by a new
    * cell) stays in the list and is skipped.
@@ -375,8 +384,10 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
   /** As {@link SingleSlot.unstored}: some cells or deletes reached a checkpoint but not the store. */
   unstored = false;
 
+  /** @param stored the map's entries as read from the store; `undefined` for a map the store does not hold. */
   constructor(stored: Array<[Buffer, Buffer]> | undefined) {
     super();
+    this.inStore = stored !== undefined;
     if (stored !== undefined && stored.length > 0) {
       this.stored = stored;
       for (const [k, v] of stored) this.size += SLOT_OVERHEAD + k.length + v.length;
@@ -430,7 +441,7 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
       this.removed.forEach((userKey, cacheKey) => {
         out.push(keyGroup, stateId, key, userKey, CaptureForm.Delete, undefined, Number.NaN);
         // Kept (and counted) until the store has it; counted once when removed again meanwhile.
-        if (!forStore && !this.storeRemoved.has(cacheKey)) this.storeRemoved.set(cacheKey, userKey);
+        if (!forStore && this.inStore && !this.storeRemoved.has(cacheKey)) this.storeRemoved.set(cacheKey, userKey);
         else delta -= SLOT_OVERHEAD + userKey.length;
       });
       this.removed.clear();
@@ -448,6 +459,7 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
     this.dirtyCells.length = 0;
     this.dirty = false;
     this.unstored = !forStore;
+    if (forStore) this.inStore = true;
     return delta;
   }
 

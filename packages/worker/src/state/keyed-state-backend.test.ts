@@ -719,3 +719,128 @@ test('a delta holds every change of its generation when the dirty list stopped e
     await b.dispose();
   }
 });
+
+test('map entries put and removed between checkpoints, never written to the store, leave nothing behind (a window operator whose state fits the cache)', async () => {
+  // Every round each key puts a new user key (the next window) and removes the previous one (it
+  // fired); a checkpoint follows. The state is the same size after every round.
+  const b = await open(64 * 1024 * 1024);
+  const written: Array<{ file: string; sha256: string }> = [];
+  try {
+    const windows = b.getMapState(new MapStateDescriptor<number, number>('w'));
+    const keysOf = Array.from({ length: 100 }, (_, k) => k);
+    await b.prefetch(keysOf);
+    const sizes: number[] = [];
+    for (let round = 0; round < 30; round++) {
+      const start = 1_700_000_000_000 + round * 1000;
+      for (const k of keysOf) {
+        b.setCurrentKey(k);
+        windows.put(start, k + round);
+        if (round > 0) windows.remove(start - 1000);
+      }
+      const snap = b.snapshotSync(round + 1);
+      const file = path.join(root, `windows-${dirs++}`);
+      written.push({ file, sha256: (await snap.writeTo(file)).sha256 });
+      sizes.push(b.stats().cachedBytes);
+    }
+    assert.equal(b.stats().evictions, 0);
+    assert.deepEqual(sizes.slice(2), Array.from({ length: 28 }, () => sizes[1]), `cached bytes per round: ${sizes.join(' ')}`);
+    const restored = await open(64 * 1024 * 1024);
+    try {
+      await restored.restore([written.at(-1)!]);
+      const back = restored.getMapState(new MapStateDescriptor<number, number>('w'));
+      await restored.prefetch(keysOf);
+      for (const k of keysOf) {
+        restored.setCurrentKey(k);
+        assert.deepEqual(Array.from(back.entries()), [[1_700_000_000_000 + 29 * 1000, k + 29]]);
+      }
+    } finally {
+      await restored.dispose();
+    }
+  } finally {
+    await b.dispose();
+  }
+});
+
+test('a map entry removed after its map was read back from the store is deleted in the store, across a checkpoint-only capture', async () => {
+  // Incremental, so that the barrier is a delta: captured for the checkpoint only (a full
+  // snapshot that reads the store would write the delete to the store at the barrier).
+  const b = await open(8 * 1024, { incremental: true });
+  try {
+    const m = b.getMapState(new MapStateDescriptor<number, string>('m'));
+    const pad = 'z'.repeat(200);
+    const evictKey0 = async (round: number): Promise<void> => {
+      // About 20 keys of ~250 bytes fit: writing 60 others pushes key 0 out.
+      for (let k = 1; k <= 60; k++) {
+        await b.prefetch([k * 1000 + round]);
+        b.setCurrentKey(k * 1000 + round);
+        m.put(0, pad);
+      }
+      // A read of a new key queues behind the eviction's write: once it is done, key 0 is read
+      // back from the store, not taken back from the write in flight.
+      await b.prefetch([-1 - round]);
+      assert.equal(b.stats().inFlightKeys, 0);
+      assert.equal(b.isCached(0), false);
+    };
+    await b.prefetch([0]);
+    b.setCurrentKey(0);
+    for (const uk of [1, 2, 3]) m.put(uk, `v${uk}`);
+    const before = b.stats().evictions;
+    await evictKey0(1);
+    assert.ok(b.stats().evictions > before);
+    await b.prefetch([0]);
+    b.setCurrentKey(0);
+    assert.deepEqual(Array.from(m.keys()), [1, 2, 3]);
+    m.remove(2);
+    // Captured for the checkpoint only: the store still holds user key 2 until key 0 is written.
+    const delta = b.snapshotSync(1, 'delta');
+    assert.equal(delta.kind, 'delta');
+    await delta.writeTo(path.join(root, `in-store-${dirs++}`));
+    await evictKey0(2);
+    await b.prefetch([0]);
+    b.setCurrentKey(0);
+    assert.deepEqual(Array.from(m.entries()), [
+      [1, 'v1'],
+      [3, 'v3'],
+    ]);
+  } finally {
+    await b.dispose();
+  }
+});
+
+test('a map entry removed after a full snapshot wrote its map to the store is deleted in the store', async () => {
+  const b = await open(8 * 1024, { incremental: true });
+  try {
+    const m = b.getMapState(new MapStateDescriptor<number, string>('m'));
+    const pad = 'z'.repeat(200);
+    const fill = async (from: number): Promise<void> => {
+      for (let k = from; k < from + 60; k++) {
+        await b.prefetch([k]);
+        b.setCurrentKey(k);
+        m.put(0, pad);
+      }
+      await b.prefetch([from + 10_000]);
+      assert.equal(b.stats().inFlightKeys, 0);
+    };
+    // Other keys were evicted, so the full snapshot reads the store: its barrier writes key 0's
+    // map there while key 0 stays cached.
+    await fill(1000);
+    await b.prefetch([0]);
+    b.setCurrentKey(0);
+    for (const uk of [1, 2, 3]) m.put(uk, `v${uk}`);
+    const full = b.snapshotSync(1, 'full');
+    await full.writeTo(path.join(root, `full-${dirs++}`));
+    assert.equal(b.isCached(0), true);
+    b.setCurrentKey(0);
+    m.remove(2);
+    const delta = b.snapshotSync(2, 'delta');
+    assert.equal(delta.kind, 'delta');
+    await delta.writeTo(path.join(root, `delta-${dirs++}`));
+    await fill(2000);
+    assert.equal(b.isCached(0), false);
+    await b.prefetch([0]);
+    b.setCurrentKey(0);
+    assert.deepEqual(Array.from(m.keys()), [1, 3]);
+  } finally {
+    await b.dispose();
+  }
+});
