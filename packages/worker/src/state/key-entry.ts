@@ -13,7 +13,8 @@
  * store does not receive: rewriting hot keys into RocksDB at every barrier would cost more than
  * the checkpoint itself). After a checkpoint-only capture the slot is *unstored*: the store holds
  * an older value, so the next capture for the store writes the slot's whole image, and a cleared
- * slot is kept until then, to carry its delete.
+ * slot is kept until then, to carry its delete. A map keeps the deletes of its removed entries for
+ * the store only once the store may hold the map (see MapSlot.inStore).
  *
  * Sizes are estimates from encoded lengths plus a fixed per-object overhead; they bound the cache,
  * they do not measure the heap exactly.

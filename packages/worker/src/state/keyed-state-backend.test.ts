@@ -12,6 +12,7 @@ import {
   ValueStateDescriptor,
   type AggregatingState,
   type ListState,
+  type MapState,
   type ReducingState,
   type ValueState,
 } from '@eddy/api';
@@ -761,24 +762,30 @@ test('map entries put and removed between checkpoints, never written to the stor
   }
 });
 
+/**
+ * Writes 60 new keys of ~250 bytes from `from` on, in a cache of 8 KB (about 20 such keys fit),
+ * which pushes older keys out; then waits until their writes landed: a read of a new key queues
+ * behind them, so a key evicted meanwhile is read back from the store, not taken back from a
+ * write in flight.
+ */
+async function writeOthers(b: KeyedStateBackend, m: MapState<number, string>, from: number): Promise<void> {
+  for (let k = from + 1; k <= from + 60; k++) {
+    await b.prefetch([k]);
+    b.setCurrentKey(k);
+    m.put(0, 'z'.repeat(200));
+  }
+  await b.prefetch([-1 - from]);
+  assert.equal(b.stats().inFlightKeys, 0);
+}
+
 test('a map entry removed after its map was read back from the store is deleted in the store, across a checkpoint-only capture', async () => {
   // Incremental, so that the barrier is a delta: captured for the checkpoint only (a full
   // snapshot that reads the store would write the delete to the store at the barrier).
   const b = await open(8 * 1024, { incremental: true });
   try {
     const m = b.getMapState(new MapStateDescriptor<number, string>('m'));
-    const pad = 'z'.repeat(200);
     const evictKey0 = async (round: number): Promise<void> => {
-      // About 20 keys of ~250 bytes fit: writing 60 others pushes key 0 out.
-      for (let k = 1; k <= 60; k++) {
-        await b.prefetch([k * 1000 + round]);
-        b.setCurrentKey(k * 1000 + round);
-        m.put(0, pad);
-      }
-      // A read of a new key queues behind the eviction's write: once it is done, key 0 is read
-      // back from the store, not taken back from the write in flight.
-      await b.prefetch([-1 - round]);
-      assert.equal(b.stats().inFlightKeys, 0);
+      await writeOthers(b, m, round * 1000);
       assert.equal(b.isCached(0), false);
     };
     await b.prefetch([0]);
@@ -811,19 +818,9 @@ test('a map entry removed after a full snapshot wrote its map to the store is de
   const b = await open(8 * 1024, { incremental: true });
   try {
     const m = b.getMapState(new MapStateDescriptor<number, string>('m'));
-    const pad = 'z'.repeat(200);
-    const fill = async (from: number): Promise<void> => {
-      for (let k = from; k < from + 60; k++) {
-        await b.prefetch([k]);
-        b.setCurrentKey(k);
-        m.put(0, pad);
-      }
-      await b.prefetch([from + 10_000]);
-      assert.equal(b.stats().inFlightKeys, 0);
-    };
     // Other keys were evicted, so the full snapshot reads the store: its barrier writes key 0's
     // map there while key 0 stays cached.
-    await fill(1000);
+    await writeOthers(b, m, 1000);
     await b.prefetch([0]);
     b.setCurrentKey(0);
     for (const uk of [1, 2, 3]) m.put(uk, `v${uk}`);
@@ -835,7 +832,7 @@ test('a map entry removed after a full snapshot wrote its map to the store is de
     const delta = b.snapshotSync(2, 'delta');
     assert.equal(delta.kind, 'delta');
     await delta.writeTo(path.join(root, `delta-${dirs++}`));
-    await fill(2000);
+    await writeOthers(b, m, 2000);
     assert.equal(b.isCached(0), false);
     await b.prefetch([0]);
     b.setCurrentKey(0);
