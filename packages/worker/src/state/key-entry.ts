@@ -330,8 +330,8 @@ export class MapCell {
   unstored = false;
 
   constructor(
-    readonly userKey: unknown,
-    readonly userKeyBytes: Buffer,
+    public userKey: unknown,
+    public userKeyBytes: Buffer,
     value: Maybe<unknown>,
     bytes: Buffer | undefined,
     writeTime: number,
@@ -341,6 +341,19 @@ export class MapCell {
     this.bytes = bytes;
     this.writeTime = writeTime;
     this.size = size;
+  }
+
+  /** Makes this cell, parked by {@link MapSlot.park}, a new entry's cell. @returns this cell. */
+  reuse(userKey: unknown, userKeyBytes: Buffer, value: unknown, bytes: Buffer | undefined, writeTime: number, size: number): this {
+    this.userKey = userKey;
+    this.userKeyBytes = userKeyBytes;
+    this.value = value;
+    this.bytes = bytes;
+    this.writeTime = writeTime;
+    this.size = size;
+    this.dirty = false;
+    this.unstored = false;
+    return this;
   }
 
   /** The value, decoded on first use. @throws RangeError on corrupt bytes. */
@@ -380,6 +393,8 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
    * cell) stays in the list and is skipped.
    */
   private dirtyCells: MapCell[] = [];
+  /** A removed cell kept for reuse (see {@link park}). */
+  private parked: MapCell | undefined = undefined;
   size = 0;
   dirty = false;
   /** As {@link SingleSlot.unstored}: some cells or deletes reached a checkpoint but not the store. */
@@ -409,6 +424,27 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
       this.stored = undefined;
     }
     return this;
+  }
+
+  /**
+   * Keeps a cell just removed from this map for the next new entry (see {@link takeParked}). A
+   * window operator removes each key's cell of a window when it fires and puts one for a later
+   * window: reusing the cell spares an allocation per key and window, its promotion to the old
+   * generation, and its collection there. Nothing else holds a removed cell: captures keep its
+   * value and bytes, never the cell, and a stale reference in the dirty list is skipped because
+   * the cell is clean (or is the same live cell again).
+   */
+  park(cell: MapCell): void {
+    cell.value = undefined;
+    cell.bytes = undefined;
+    this.parked = cell;
+  }
+
+  /** The cell parked by {@link park}, now no longer parked; `undefined` when there is none. */
+  takeParked(): MapCell | undefined {
+    const cell = this.parked;
+    this.parked = undefined;
+    return cell;
   }
 
   /** Marks a live cell of this map, and the map, as changed since the last capture. */

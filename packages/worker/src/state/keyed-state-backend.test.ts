@@ -841,3 +841,50 @@ test('a map entry removed after a full snapshot wrote its map to the store is de
     await b.dispose();
   }
 });
+
+test('a removed map entry’s cell serves the next new entry: state, deltas and restores see only the new entry', async () => {
+  const b = await open(64 * 1024 * 1024, { incremental: true });
+  const chain: Array<{ file: string; sha256: string }> = [];
+  const write = async (snap: KeyedStateSnapshot): Promise<void> => {
+    const file = path.join(root, `reuse-${dirs++}`);
+    chain.push({ file, sha256: (await snap.writeTo(file)).sha256 });
+  };
+  try {
+    const m = b.getMapState(new MapStateDescriptor<number, string>('m'));
+    await b.prefetch(['k']);
+    b.setCurrentKey('k');
+    m.put(1, 'one');
+    await write(b.snapshotSync(1, 'full'));
+    // Within one generation: 2 is put, changed, removed (its cell parked, and still in the dirty
+    // list), then 3 takes the cell; 1 is removed and 4 takes its cell.
+    m.put(2, 'two');
+    m.put(2, 'two again');
+    m.remove(2);
+    m.put(3, 'three');
+    m.remove(1);
+    m.put(4, 'four');
+    assert.deepEqual(m.entries(), [
+      [3, 'three'],
+      [4, 'four'],
+    ]);
+    const delta = b.snapshotSync(2, 'delta');
+    assert.equal(delta.kind, 'delta');
+    await write(delta);
+    m.put(3, 'three later');
+    const restored = await open(64 * 1024 * 1024);
+    try {
+      await restored.restore(chain);
+      const back = restored.getMapState(new MapStateDescriptor<number, string>('m'));
+      await restored.prefetch(['k']);
+      restored.setCurrentKey('k');
+      assert.deepEqual(back.entries(), [
+        [3, 'three'],
+        [4, 'four'],
+      ]);
+    } finally {
+      await restored.dispose();
+    }
+  } finally {
+    await b.dispose();
+  }
+});

@@ -311,6 +311,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
     // Its delete is what gets captured, not its value.
     cell.dirty = false;
     let delta = -cell.size;
+    slot.park(cell);
     if (!slot.removed.has(cacheKey)) {
       slot.removed.set(cacheKey, cell.userKeyBytes);
       delta += SLOT_OVERHEAD + cell.userKeyBytes.length;
@@ -395,7 +396,7 @@ export class RocksMapState<UK, UV> implements MapState<UK, UV> {
   ): number {
     const cells = slot.cells();
     const size = slotSize(value, bytes, time) + userKeyBytes.length;
-    const cell = new MapCell(key, userKeyBytes, value, bytes, time, size);
+    const cell = slot.takeParked()?.reuse(key, userKeyBytes, value, bytes, time, size) ?? new MapCell(key, userKeyBytes, value, bytes, time, size);
     const replaced = cells.get(cacheKey);
     let delta = size - (replaced?.size ?? 0);
     // The new cell's value is what gets captured.
