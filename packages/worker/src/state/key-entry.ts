@@ -389,10 +389,13 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
   private inStore: boolean;
   /**
    * The cells made dirty since the last capture, so that a capture visits only those, not the
-   * whole map. A cell that stopped being dirty without a capture (removed, or replaced by a new
-   * cell) stays in the list and is skipped.
+   * whole map: the first {@link dirtyCellCount}. A cell that stopped being dirty without a capture
+   * (removed, or replaced by a new cell) stays in the list and is skipped. The array is reused
+   * across captures: emptying it (`length = 0`) would drop its backing store, and every key
+   * would allocate a new one at its next change, to be promoted and collected a checkpoint later.
    */
-  private dirtyCells: MapCell[] = [];
+  private readonly dirtyCells: Array<MapCell | undefined> = [];
+  private dirtyCellCount = 0;
   /** A removed cell kept for reuse (see {@link park}). */
   private parked: MapCell | undefined = undefined;
   size = 0;
@@ -452,10 +455,22 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
     if (!cell.dirty) {
       cell.dirty = true;
       // Without barriers a hot key is captured only when evicted: drop dead cells as the list grows.
-      if (this.dirtyCells.length >= 32 && this.dirtyCells.length > 2 * this.count) this.dirtyCells = this.dirtyCells.filter((c) => c.dirty);
-      this.dirtyCells.push(cell);
+      if (this.dirtyCellCount >= 32 && this.dirtyCellCount > 2 * this.count) this.keepDirtyCells();
+      this.dirtyCells[this.dirtyCellCount++] = cell;
     }
     this.dirty = true;
+  }
+
+  /** Drops the cells that are no longer dirty from {@link dirtyCells}, in place. */
+  private keepDirtyCells(): void {
+    const list = this.dirtyCells;
+    let n = 0;
+    for (let i = 0; i < this.dirtyCellCount; i++) {
+      const cell = list[i]!;
+      list[i] = undefined;
+      if (cell.dirty) list[n++] = cell;
+    }
+    this.dirtyCellCount = n;
   }
 
   /**
@@ -489,11 +504,16 @@ export class MapSlot extends CompactMap<CacheKey, MapCell> {
       this.forEach((cell) => {
         if (cell.dirty || cell.unstored) this.captureCell(out, keyGroup, stateId, key, cell, true);
       });
-    } else {
-      for (const cell of this.dirtyCells) if (cell.dirty) this.captureCell(out, keyGroup, stateId, key, cell, forStore);
     }
-    // Emptied in place (nothing above touches a cell): no new array per capture.
-    this.dirtyCells.length = 0;
+    // Emptied in place, keeping the array (nothing here touches a cell); the slots are cleared so
+    // that removed cells are not kept alive.
+    const list = this.dirtyCells;
+    for (let i = 0; i < this.dirtyCellCount; i++) {
+      const cell = list[i]!;
+      list[i] = undefined;
+      if (!image && cell.dirty) this.captureCell(out, keyGroup, stateId, key, cell, forStore);
+    }
+    this.dirtyCellCount = 0;
     this.dirty = false;
     this.unstored = !forStore;
     if (forStore) this.inStore = true;

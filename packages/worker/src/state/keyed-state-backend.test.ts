@@ -888,3 +888,55 @@ test('a removed map entry’s cell serves the next new entry: state, deltas and 
     await b.dispose();
   }
 });
+
+test('a map changed many times between captures keeps its dirty list short, and captures each live change once', async () => {
+  const b = await open(64 * 1024 * 1024, { incremental: true });
+  const chain: Array<{ file: string; sha256: string }> = [];
+  const write = async (snap: KeyedStateSnapshot): Promise<number> => {
+    const file = path.join(root, `churn-${dirs++}`);
+    const written = await snap.writeTo(file);
+    chain.push({ file, sha256: written.sha256 });
+    return written.records;
+  };
+  try {
+    const m = b.getMapState(new MapStateDescriptor<number, number>('m'));
+    await b.prefetch(['k']);
+    b.setCurrentKey('k');
+    m.put(-1, -1);
+    assert.equal(await write(b.snapshotSync(1, 'full')), 1);
+    // 200 entries put and all but the last removed again: far more dirty cells than live ones,
+    // so the list drops its dead cells as it grows.
+    for (let i = 0; i < 200; i++) {
+      m.put(i, i * 10);
+      m.put(i, i * 10 + 1);
+      if (i > 0) m.remove(i - 1);
+    }
+    assert.deepEqual(m.entries(), [
+      [-1, -1],
+      [199, 1991],
+    ]);
+    // The delta: each removed entry's delete and the last entry's put, once.
+    const delta = b.snapshotSync(2, 'delta');
+    assert.equal(delta.kind, 'delta');
+    assert.equal(await write(delta), 200);
+    const restored = await open(64 * 1024 * 1024);
+    try {
+      await restored.restore(chain);
+      const back = restored.getMapState(new MapStateDescriptor<number, number>('m'));
+      await restored.prefetch(['k']);
+      restored.setCurrentKey('k');
+      // A restore reads the newest file first: its order is not the original one.
+      assert.deepEqual(
+        back.entries().sort((x, y) => x[0] - y[0]),
+        [
+          [-1, -1],
+          [199, 1991],
+        ],
+      );
+    } finally {
+      await restored.dispose();
+    }
+  } finally {
+    await b.dispose();
+  }
+});
