@@ -842,19 +842,38 @@ test('a map entry removed after a full snapshot wrote its map to the store is de
   }
 });
 
+/** Writes `snap` to a new file and appends it to `chain`. @returns the records written. */
+async function writeToChain(chain: Array<{ file: string; sha256: string }>, snap: KeyedStateSnapshot): Promise<number> {
+  const file = path.join(root, `chain-${dirs++}`);
+  const written = await snap.writeTo(file);
+  chain.push({ file, sha256: written.sha256 });
+  return written.records;
+}
+
+/** Key 'k''s entries of map state `name` in a new backend restored from `chain`, by user key. */
+async function restoredEntries(chain: Array<{ file: string; sha256: string }>, name: string): Promise<Array<[number, unknown]>> {
+  const restored = await open(64 * 1024 * 1024);
+  try {
+    await restored.restore(chain);
+    const m = restored.getMapState(new MapStateDescriptor<number, unknown>(name));
+    await restored.prefetch(['k']);
+    restored.setCurrentKey('k');
+    // A restore reads the newest file first: its order is not the original one.
+    return m.entries().sort((x, y) => x[0] - y[0]);
+  } finally {
+    await restored.dispose();
+  }
+}
+
 test('a removed map entry’s cell serves the next new entry: state, deltas and restores see only the new entry', async () => {
   const b = await open(64 * 1024 * 1024, { incremental: true });
   const chain: Array<{ file: string; sha256: string }> = [];
-  const write = async (snap: KeyedStateSnapshot): Promise<void> => {
-    const file = path.join(root, `reuse-${dirs++}`);
-    chain.push({ file, sha256: (await snap.writeTo(file)).sha256 });
-  };
   try {
     const m = b.getMapState(new MapStateDescriptor<number, string>('m'));
     await b.prefetch(['k']);
     b.setCurrentKey('k');
     m.put(1, 'one');
-    await write(b.snapshotSync(1, 'full'));
+    await writeToChain(chain, b.snapshotSync(1, 'full'));
     // Within one generation: 2 is put, changed, removed (its cell parked, and still in the dirty
     // list), then 3 takes the cell; 1 is removed and 4 takes its cell.
     m.put(2, 'two');
@@ -869,21 +888,12 @@ test('a removed map entry’s cell serves the next new entry: state, deltas and 
     ]);
     const delta = b.snapshotSync(2, 'delta');
     assert.equal(delta.kind, 'delta');
-    await write(delta);
+    await writeToChain(chain, delta);
     m.put(3, 'three later');
-    const restored = await open(64 * 1024 * 1024);
-    try {
-      await restored.restore(chain);
-      const back = restored.getMapState(new MapStateDescriptor<number, string>('m'));
-      await restored.prefetch(['k']);
-      restored.setCurrentKey('k');
-      assert.deepEqual(back.entries(), [
-        [3, 'three'],
-        [4, 'four'],
-      ]);
-    } finally {
-      await restored.dispose();
-    }
+    assert.deepEqual(await restoredEntries(chain, 'm'), [
+      [3, 'three'],
+      [4, 'four'],
+    ]);
   } finally {
     await b.dispose();
   }
@@ -892,18 +902,12 @@ test('a removed map entry’s cell serves the next new entry: state, deltas and 
 test('a map changed many times between captures keeps its dirty list short, and captures each live change once', async () => {
   const b = await open(64 * 1024 * 1024, { incremental: true });
   const chain: Array<{ file: string; sha256: string }> = [];
-  const write = async (snap: KeyedStateSnapshot): Promise<number> => {
-    const file = path.join(root, `churn-${dirs++}`);
-    const written = await snap.writeTo(file);
-    chain.push({ file, sha256: written.sha256 });
-    return written.records;
-  };
   try {
     const m = b.getMapState(new MapStateDescriptor<number, number>('m'));
     await b.prefetch(['k']);
     b.setCurrentKey('k');
     m.put(-1, -1);
-    assert.equal(await write(b.snapshotSync(1, 'full')), 1);
+    assert.equal(await writeToChain(chain, b.snapshotSync(1, 'full')), 1);
     // 200 entries put and all but the last removed again: far more dirty cells than live ones,
     // so the list drops its dead cells as it grows.
     for (let i = 0; i < 200; i++) {
@@ -918,24 +922,11 @@ test('a map changed many times between captures keeps its dirty list short, and 
     // The delta: each removed entry's delete and the last entry's put, once.
     const delta = b.snapshotSync(2, 'delta');
     assert.equal(delta.kind, 'delta');
-    assert.equal(await write(delta), 200);
-    const restored = await open(64 * 1024 * 1024);
-    try {
-      await restored.restore(chain);
-      const back = restored.getMapState(new MapStateDescriptor<number, number>('m'));
-      await restored.prefetch(['k']);
-      restored.setCurrentKey('k');
-      // A restore reads the newest file first: its order is not the original one.
-      assert.deepEqual(
-        back.entries().sort((x, y) => x[0] - y[0]),
-        [
-          [-1, -1],
-          [199, 1991],
-        ],
-      );
-    } finally {
-      await restored.dispose();
-    }
+    assert.equal(await writeToChain(chain, delta), 200);
+    assert.deepEqual(await restoredEntries(chain, 'm'), [
+      [-1, -1],
+      [199, 1991],
+    ]);
   } finally {
     await b.dispose();
   }
