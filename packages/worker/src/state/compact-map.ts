@@ -29,7 +29,12 @@ export class CompactMap<K, V> {
   /** The first entry, while `n ≥ 1`. */
   private k0: K | undefined = undefined;
   private v0: V | undefined = undefined;
-  /** Entries 2 to `n`: key, value, key, value, …; created with the second entry. */
+  /**
+   * Entries 2 to `n` in its first `2 * (n - 1)` elements: key, value, key, value, …; created with
+   * the second entry. It never shrinks (vacated elements are cleared): shrinking an array to
+   * length 0 drops its backing store, and a window operator's key, which holds a second window
+   * for a moment every window, would allocate a new one each time.
+   */
   private pairs: unknown[] | undefined = undefined;
   private map: Map<K, V> | undefined = undefined;
 
@@ -42,8 +47,14 @@ export class CompactMap<K, V> {
   private pairIndex(key: K): number {
     const pairs = this.pairs;
     if (pairs === undefined) return -1;
-    for (let i = 0; i < pairs.length; i += 2) if (same(pairs[i], key)) return i;
+    const end = this.pairsEnd();
+    for (let i = 0; i < end; i += 2) if (same(pairs[i], key)) return i;
     return -1;
+  }
+
+  /** Elements of {@link pairs} in use. */
+  private pairsEnd(): number {
+    return this.n > 1 ? 2 * (this.n - 1) : 0;
   }
 
   get(key: K): V | undefined {
@@ -78,12 +89,16 @@ export class CompactMap<K, V> {
     const i = this.pairIndex(key);
     if (i >= 0) this.pairs![i + 1] = value;
     else if (this.n < COMPACT_LIMIT) {
-      (this.pairs ??= []).push(key, value);
+      const pairs = (this.pairs ??= []);
+      const end = this.pairsEnd();
+      pairs[end] = key;
+      pairs[end + 1] = value;
       this.n++;
     } else {
       const map = new Map<K, V>([[this.k0 as K, this.v0 as V]]);
       const pairs = this.pairs!;
-      for (let j = 0; j < pairs.length; j += 2) map.set(pairs[j] as K, pairs[j + 1] as V);
+      const end = this.pairsEnd();
+      for (let j = 0; j < end; j += 2) map.set(pairs[j] as K, pairs[j + 1] as V);
       map.set(key, value);
       this.map = map;
       this.n = 0;
@@ -117,8 +132,10 @@ export class CompactMap<K, V> {
     }
     // Shifted by hand: splice would allocate the array of removed elements.
     const p = pairs!;
-    for (let j = i + 2; j < p.length; j++) p[j - 2] = p[j];
-    p.length -= 2;
+    const end = this.pairsEnd();
+    for (let j = i + 2; j < end; j++) p[j - 2] = p[j];
+    p[end - 2] = undefined;
+    p[end - 1] = undefined;
     this.n--;
     return true;
   }
@@ -128,10 +145,11 @@ export class CompactMap<K, V> {
       this.map.clear();
       return;
     }
+    const pairs = this.pairs;
+    if (pairs !== undefined) for (let i = this.pairsEnd() - 1; i >= 0; i--) pairs[i] = undefined;
     this.n = 0;
     this.k0 = undefined;
     this.v0 = undefined;
-    if (this.pairs !== undefined) this.pairs.length = 0;
   }
 
   /**
@@ -147,7 +165,8 @@ export class CompactMap<K, V> {
     if (this.n === 0) return;
     fn(this.v0 as V, this.k0 as K);
     const pairs = this.pairs;
-    if (pairs !== undefined) for (let i = 0; i < pairs.length; i += 2) fn(pairs[i + 1] as V, pairs[i] as K);
+    const end = this.pairsEnd();
+    for (let i = 0; i < end; i += 2) fn(pairs![i + 1] as V, pairs![i] as K);
   }
 
   /** The values, in insertion order, as a new array. */
@@ -157,7 +176,8 @@ export class CompactMap<K, V> {
     if (this.n === 0) return out;
     out.push(this.v0 as V);
     const pairs = this.pairs;
-    if (pairs !== undefined) for (let i = 1; i < pairs.length; i += 2) out.push(pairs[i] as V);
+    const end = this.pairsEnd();
+    for (let i = 1; i < end; i += 2) out.push(pairs![i] as V);
     return out;
   }
 
@@ -168,7 +188,8 @@ export class CompactMap<K, V> {
     if (this.n === 0) return out;
     out.push([this.k0 as K, this.v0 as V]);
     const pairs = this.pairs;
-    if (pairs !== undefined) for (let i = 0; i < pairs.length; i += 2) out.push([pairs[i] as K, pairs[i + 1] as V]);
+    const end = this.pairsEnd();
+    for (let i = 0; i < end; i += 2) out.push([pairs![i] as K, pairs![i + 1] as V]);
     return out;
   }
 }
