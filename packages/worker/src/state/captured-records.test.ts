@@ -118,6 +118,38 @@ test('captured writes encoded straight into records equal the file writer’s re
   );
 });
 
+test('pushSingle encodes the records a slot image pushes: its bytes as they are, else the value with its time', () => {
+  const sid = encodeStateId(3);
+  const value = fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 60 }), fc.boolean(), fc.constant(null), fc.record({ k: fc.integer(), c: fc.integer() }));
+  const single = fc.record({
+    keyGroup: fc.integer({ min: 0, max: 4095 }),
+    key: fc.oneof(fc.integer(), fc.string(), fc.record({ a: fc.string(), b: fc.integer() })),
+    value,
+    time: fc.oneof(fc.constant(NO_TIME), fc.integer({ min: 0, max: 2 ** 40 })),
+    encoded: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(fc.array(single, { maxLength: 30 }), (singles) => {
+      const expected = new CapturedWrites();
+      const direct = new RecordEncoder(new ValueWriter(64));
+      for (const s of singles) {
+        const primitive = s.value === null || typeof s.value !== 'object';
+        // What SingleSlot.image pushes: bytes when the slot has them, a primitive as it is, else an encoding.
+        const bytes = s.encoded ? encodeSingle(s.value, s.time) : undefined;
+        if (bytes !== undefined) expected.push(s.keyGroup, sid, s.key, undefined, CaptureForm.Encoded, bytes, s.time);
+        else if (primitive) expected.push(s.keyGroup, sid, s.key, undefined, CaptureForm.Primitive, s.value, s.time);
+        else expected.push(s.keyGroup, sid, s.key, undefined, CaptureForm.Encoded, encodeSingle(s.value, s.time), s.time);
+        direct.pushSingle(s.keyGroup, sid, s.key, bytes, s.value, s.time);
+      }
+      const want = encodeCapturedRecords(expected);
+      const got = direct.finish();
+      assert.equal(got.count, singles.length);
+      assert.deepEqual(got.bytes, want.bytes);
+    }),
+    { numRuns: 200, seed: 20261207 },
+  );
+});
+
 test('encoded batches larger than the write chunk, mixed with stored entries, keep their order', async () => {
   const sid = encodeStateId(0);
   const big = new CapturedWrites();

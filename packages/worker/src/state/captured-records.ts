@@ -76,6 +76,25 @@ export class RecordEncoder implements WriteSink {
     this.count++;
   }
 
+  /**
+   * Appends the image of one present value of a single-value state: the record {@link push}
+   * makes of the slot's image (its `bytes` as they are when it has them, else `value` encoded
+   * with `time`), without the push's dispatch through a {@link WriteSink} and a capture form.
+   * A full snapshot pushes hundreds of thousands of these in a row.
+   * @throws TypeError when the key or value cannot be encoded.
+   */
+  pushSingle(keyGroup: number, stateId: Buffer, key: unknown, bytes: Buffer | undefined, value: unknown, time: number): void {
+    const w = this.writer;
+    const keyAt = w.openFrame();
+    writeStoredKey(w, keyGroup, stateId, key, undefined);
+    w.closeFrame(keyAt);
+    const valueAt = w.openFrame();
+    if (bytes !== undefined) w.writeRaw(bytes);
+    else writeSingle(w, value, time);
+    w.closeFrame(valueAt);
+    this.count++;
+  }
+
   /** Appends every write of `captured`, in order. */
   append(captured: CapturedWrites): void {
     const { keyGroups, stateIds, keys, userKeys, forms, values, times } = captured;

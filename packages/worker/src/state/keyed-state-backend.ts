@@ -614,6 +614,24 @@ export class KeyedStateBackend implements KeyedStateStore {
   }
 
   /**
+   * {@link imageOf} straight into a snapshot's encoder. A single-value slot, the state of a
+   * running reduce or aggregate and most often an entry's only one, is encoded by a call that
+   * is the same for every entry; the other kinds go through their own `image`.
+   */
+  private imageInto(entry: KeyEntry, encoder: RecordEncoder): void {
+    const { keyGroup, key } = entry;
+    const end = entry.slotEnd;
+    for (let id = 0; id < end; id++) {
+      const slot = entry.slot(id);
+      if (slot === undefined) continue;
+      const stateId = this.registry.byId(id)!.idBytes;
+      if (slot.type !== 'single') slot.image(encoder, keyGroup, stateId, key);
+      else if (slot.present) encoder.pushSingle(keyGroup, stateId, key, slot.bytes, slot.value, slot.writeTime);
+    }
+    entry.imageGen = this.imageGen;
+  }
+
+  /**
    * The next batch of records of a cache snapshot, `undefined` at the end. Not in key order:
    * the images captured early come first, then those of the next slice of entries.
    */
@@ -640,7 +658,10 @@ export class KeyedStateBackend implements KeyedStateStore {
         break;
       }
       const entry = next.value;
-      if (entry.imageGen < image.gen) this.imageOf(entry, out);
+      if (entry.imageGen < image.gen) {
+        if (encoder !== undefined) this.imageInto(entry, encoder);
+        else this.imageOf(entry, out);
+      }
       if (barrier !== undefined && entry.dirty && entry.dirtyGen === barrier.generation) this.captureInto(barrier, entry);
     }
     if (encoder !== undefined) return encoder.view();
