@@ -53,6 +53,8 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
   private readonly batchKeys: unknown[] = [];
   /** Entries of the latest prepared batch that were cached, by record (see {@link preparedEntries}). */
   private readonly batchEntries: PreparedEntry[] = [];
+  /** Kept from {@link KeyEntry.warm}, so that its loads are not dropped as unused. */
+  private warmed = 0;
   /** This instance's timers, when {@link usesTimers}; created in initializeState. */
   protected timers: InternalTimerService | undefined;
 
@@ -128,6 +130,9 @@ export abstract class AbstractKeyedOperator extends StreamOperator implements Ke
       entries.push(entry);
       if (entry === undefined) allCached = false;
     }
+    let warmed = 0;
+    for (let i = 0; i < entries.length; i++) warmed += entries[i]?.warm() ?? 0;
+    this.warmed = warmed;
     if (allCached) return undefined;
     // prefetch reads the array only before its first await, so reusing it next batch is safe.
     return backend.prefetch(keys);

@@ -43,6 +43,11 @@ export class CompactMap<K, V> {
     return this.map === undefined ? this.n : this.map.size;
   }
 
+  /** The first entry's value while the map is compact (see {@link KeyEntry.warm}), else `undefined`. */
+  protected firstValue(): V | undefined {
+    return this.n > 0 ? this.v0 : undefined;
+  }
+
   /** Index of `key` in {@link pairs}, -1 when it is not there. */
   private pairIndex(key: K): number {
     const pairs = this.pairs;
