@@ -373,7 +373,7 @@ async function repeat<T>(runs: number, measure: () => Promise<T>): Promise<Array
  * The successful run at the median of `metric`; with an even count the worse of the two middle
  * ones (`higherIsBetter` says which way is worse). Undefined when no run succeeded.
  */
-export function medianRun<T extends object>(runs: ReadonlyArray<T | string>, metric: (r: T) => number, higherIsBetter: boolean): T | undefined {
+function medianRun<T extends object>(runs: ReadonlyArray<T | string>, metric: (r: T) => number, higherIsBetter: boolean): T | undefined {
   const ok = runs.filter((r): r is T => typeof r !== 'string').sort((a, b) => metric(a) - metric(b));
   if (ok.length === 0) return undefined;
   return ok[higherIsBetter ? (ok.length - 1) >> 1 : ok.length >> 1];
