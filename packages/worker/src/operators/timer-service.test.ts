@@ -178,14 +178,36 @@ test('implied timers of keys not in memory are loaded before they fire', async (
  */
 async function fireWindow(
   dir: string,
-  opts: { keys: number; cacheBytes: number; probe: boolean; deleteAfter?: (k: number) => number | undefined; earlierAt?: number; grow?: boolean },
-): Promise<{ fired: string[]; sizeAfter: number; cached: number; evictedWhileFiring: number }> {
+  opts: {
+    keys: number;
+    cacheBytes: number;
+    probe: boolean;
+    /** The service clears each fired window's contents (the probe's `clear`); the callback only reads them. */
+    clearLater?: boolean;
+    deleteAfter?: (k: number) => number | undefined;
+    earlierAt?: number;
+    grow?: boolean;
+  },
+): Promise<{ fired: string[]; sizeAfter: number; cached: number; evictedWhileFiring: number; events: string[]; leftInWindow: number[] }> {
   const backend = await KeyedStateBackend.open({ dir: path.join(root, dir), maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, cacheBytes: opts.cacheBytes });
   try {
     const timers = new InternalTimerService(backend);
     const contents = backend.getMapState(new MapStateDescriptor<number, number>('contents'));
     const pad = backend.getState(new ValueStateDescriptor<string>('pad'));
-    if (opts.probe) timers.setImpliedProbe((_time, ns) => contents.contains(ns![0]));
+    // Fires and clears in the order they happen: `f<key>` and `c<key>`.
+    const events: string[] = [];
+    const clearLater = opts.clearLater === true;
+    if (opts.probe)
+      timers.setImpliedProbe(
+        (_time, ns) => contents.contains(ns![0]),
+        clearLater
+          ? (_time, ns) => {
+              events.push(`c${String(backend.getCurrentKey())}`);
+              assert.ok(contents.contains(ns![0]), `contents of ${String(backend.getCurrentKey())} to clear`);
+              contents.remove(ns![0]);
+            }
+          : undefined,
+      );
     for (let i = 0; i < opts.keys; i++) {
       const k = (i * 7919) % opts.keys;
       await backend.prefetch([k]);
@@ -198,7 +220,11 @@ async function fireWindow(
     const fired: string[] = [];
     await timers.advance(TimerDomain.EventTime, 1999, (t) => {
       const k = backend.getCurrentKey() as number;
-      if (t.namespace?.[0] === 1000) assert.equal(contents.take(1000), k, `contents of ${k} when its timer fires`);
+      if (t.namespace?.[0] === 1000) {
+        const read = clearLater && t.stored === undefined ? contents.get(1000) : contents.take(1000);
+        assert.equal(read, k, `contents of ${k} when its timer fires`);
+        events.push(`f${k}`);
+      }
       fired.push(`${k}@${t.time}`);
       const victim = t.stored === undefined ? opts.deleteAfter?.(k) : undefined;
       if (victim !== undefined) {
@@ -211,7 +237,15 @@ async function fireWindow(
       // State growing while a window fires pushes keys out of memory, some before the walk reaches them.
       if (opts.grow === true) pad.update('x'.repeat(2000));
     });
-    return { fired, sizeAfter: timers.size, cached, evictedWhileFiring: backend.stats().evictions - evictionsBefore };
+    const evictedWhileFiring = backend.stats().evictions - evictionsBefore;
+    // Every key's contents of the window, cached or not, must be gone.
+    const leftInWindow: number[] = [];
+    for (let k = 0; k < opts.keys; k++) {
+      await backend.prefetch([k]);
+      backend.setCurrentKey(k);
+      if (contents.contains(1000)) leftInWindow.push(k);
+    }
+    return { fired, sizeAfter: timers.size, cached, evictedWhileFiring, events, leftInWindow };
   } finally {
     await backend.close();
   }
@@ -228,9 +262,15 @@ test('a cache walk that asks the state (a probe) fires exactly the timers a walk
   for (const c of cases) {
     const viaBucket = await fireWindow(`probe-off-${c.name}`, { ...c, probe: false });
     const viaProbe = await fireWindow(`probe-on-${c.name}`, { ...c, probe: true });
+    const clearedLater = await fireWindow(`probe-clear-${c.name}`, { ...c, probe: true, clearLater: true });
     assert.deepEqual(viaProbe.fired, viaBucket.fired, c.name);
-    assert.equal(viaProbe.sizeAfter, 0, c.name);
-    assert.equal(viaBucket.sizeAfter, 0, c.name);
+    assert.deepEqual(clearedLater.fired, viaBucket.fired, c.name);
+    for (const r of [viaBucket, viaProbe, clearedLater]) {
+      assert.equal(r.sizeAfter, 0, c.name);
+      // A deleted timer's window keeps its contents; every other key's are gone.
+      const deleted = [...new Set(Array.from({ length: c.keys }, (_v, k) => c.deleteAfter?.(k)))].filter((v) => v !== undefined);
+      assert.deepEqual(r.leftInWindow, deleted.filter((v) => !r.fired.includes(`${v}@1999`)).sort((a, b) => a - b), c.name);
+    }
     // The plain model: keys fire in the cache's order (the order they were loaded in), a deleted
     // timer that has not fired never fires, and an earlier timer fires right after its callback.
     const expected: string[] = [];
@@ -266,5 +306,63 @@ test('keys pushed out of memory while a probing walk fires a window fire once ea
     r.fired.map((f) => Number(f.split('@')[0])).sort((a, b) => a - b),
     Array.from({ length: 3000 }, (_v, k) => k),
   );
+  assert.equal(r.sizeAfter, 0);
+});
+
+test('with a clear, a walk emits every result of a window before it clears any contents, and clears each fired key once', async () => {
+  const r = await fireWindow('probe-clear-order', { keys: 3000, cacheBytes: 64 << 20, probe: true, clearLater: true });
+  assert.equal(r.fired.length, 3000);
+  const fires = r.events.filter((e) => e.startsWith('f'));
+  const clears = r.events.filter((e) => e.startsWith('c'));
+  assert.deepEqual(r.events, [...fires, ...clears], 'all fires come before the first clear');
+  assert.deepEqual(
+    clears.map((e) => e.slice(1)),
+    fires.map((e) => e.slice(1)),
+    'each fired key is cleared once, in firing order',
+  );
+  assert.deepEqual(r.leftInWindow, []);
+  assert.equal(r.sizeAfter, 0);
+});
+
+test('with a clear, a walk cut short by an earlier timer clears what it fired first, and fires no key twice', async () => {
+  const r = await fireWindow('probe-clear-earlier', { keys: 3000, cacheBytes: 64 << 20, probe: true, clearLater: true, earlierAt: 1500 });
+  const firedAt1999 = r.fired.filter((f) => f.endsWith('@1999')).map((f) => Number(f.split('@')[0]));
+  assert.equal(new Set(firedAt1999).size, 3000, 'each key fired once');
+  // Key 1500's earlier timer fires right after it: everything fired before is cleared by then.
+  const at = r.events.indexOf('f1500');
+  const before = r.events.slice(0, at + 1).filter((e) => e.startsWith('f')).length;
+  assert.equal(r.events.slice(at + 1, at + 1 + before).filter((e) => e.startsWith('c')).length, before);
+  assert.deepEqual(r.leftInWindow, []);
+  assert.equal(r.sizeAfter, 0);
+});
+
+test('with a clear, keys pushed out of memory while a window fires are loaded again and cleared', async () => {
+  const r = await fireWindow('probe-clear-evicting', { keys: 3000, cacheBytes: 2 << 20, probe: true, grow: true, clearLater: true });
+  assert.equal(r.cached, 3000, 'every key was in memory when the window began to fire');
+  assert.ok(r.evictedWhileFiring > 0, 'keys were evicted while firing');
+  assert.deepEqual(
+    r.fired.map((f) => Number(f.split('@')[0])).sort((a, b) => a - b),
+    Array.from({ length: 3000 }, (_v, k) => k),
+  );
+  assert.equal(new Set(r.events.filter((e) => e.startsWith('c'))).size, 3000, 'each key cleared once');
+  assert.deepEqual(r.leftInWindow, []);
+  assert.equal(r.sizeAfter, 0);
+});
+
+test('with a clear, timers of keys not in memory fire batch by batch and are cleared right after their callback', async () => {
+  const r = await fireWindow('probe-clear-uncached', { keys: 2000, cacheBytes: 64 << 10, probe: true, clearLater: true });
+  assert.ok(r.cached < 2000 && r.cached >= 100, `a part of the keys stayed cached (${r.cached} of 2000)`);
+  assert.deepEqual(
+    r.fired.map((f) => Number(f.split('@')[0])).sort((a, b) => a - b),
+    Array.from({ length: 2000 }, (_v, k) => k),
+  );
+  // The walk's keys are cleared after the walk; each uncached key right after its own firing.
+  const firstClear = r.events.findIndex((e) => e.startsWith('c'));
+  const afterWalk = r.events.slice(firstClear);
+  const walkFires = r.events.slice(0, firstClear).length;
+  assert.equal(walkFires, r.cached, 'the walk fired exactly the cached keys');
+  const rest = afterWalk.slice(walkFires);
+  for (let i = 0; i < rest.length; i += 2) assert.equal(rest[i + 1], `c${rest[i]!.slice(1)}`, `key ${rest[i]} cleared right after it fired`);
+  assert.deepEqual(r.leftInWindow, []);
   assert.equal(r.sizeAfter, 0);
 });

@@ -132,7 +132,12 @@ export class WindowOperator extends AbstractKeyedOperator {
   override async open(ctx: RuntimeContext): Promise<void> {
     const contents = (this.contents = this.backend.getMapState(new MapStateDescriptor<unknown, unknown>('_window_contents')));
     // A window's contents exist exactly until its sole timer fires (see processRecord and fireSole).
-    if (this.impliedTimers) this.timers!.setImpliedProbe((_time, ns) => contents.contains(ns![0]));
+    // The timer service clears them once the walk that fired them has emitted every result.
+    if (this.impliedTimers)
+      this.timers!.setImpliedProbe(
+        (_time, ns) => contents.contains(ns![0]),
+        (_time, ns) => contents.remove(ns![0]),
+      );
     if (this.merging || this.kind === 'process') this.windowSet = this.getMapState(new MapStateDescriptor<WindowKey, number>('_window_set'));
     await super.open(ctx);
   }
@@ -364,7 +369,8 @@ export class WindowOperator extends AbstractKeyedOperator {
   protected override onTimer(timer: Timer, domain: TimerDomain): void {
     const [start, end] = timer.namespace!;
     if (this.soleTimer && this.kind !== 'process' && timer.time === end - 1) {
-      this.fireSole(start, end);
+      // An implied timer (not stored) has its contents cleared by the timer service (see open).
+      this.fireSole(start, end, timer.stored === undefined);
       return;
     }
     const w = new TimeWindow(start, end);
@@ -389,10 +395,11 @@ export class WindowOperator extends AbstractKeyedOperator {
   /**
    * The sole timer of a reduce or aggregate window fired. EventTimeTrigger fires at maxTimestamp,
    * which without lateness is also the window's cleanup time: the contents are read and cleared in
-   * one state access, and nothing else (trigger state, other timers) exists to clean up.
+   * one state access, and nothing else (trigger state, other timers) exists to clean up. With
+   * `clearedLater` (an implied timer) they are only read: the timer service clears them.
    */
-  private fireSole(start: number, end: number): void {
-    const v = this.contents!.take(start);
+  private fireSole(start: number, end: number, clearedLater: boolean): void {
+    const v = clearedLater ? this.contents!.get(start) : this.contents!.take(start);
     if (v === undefined) return;
     let w = this.firedWindow;
     if (w === undefined || w.start !== start || w.end !== end) w = this.firedWindow = new TimeWindow(start, end);

@@ -434,6 +434,8 @@ export class KeyedStateBackend implements KeyedStateStore {
   private failure: unknown;
   private closed = false;
   private evictions = 0;
+  /** Eviction passes so far (see {@link cacheReorders}). */
+  private evictionPasses = 0;
   private loads = 0;
   private readonly clock: () => number;
   private readonly range: KeyGroupRange;
@@ -574,6 +576,15 @@ export class KeyedStateBackend implements KeyedStateStore {
    */
   cachedEntries(): IterableIterator<KeyEntry> {
     return this.cache.values();
+  }
+
+  /**
+   * Changes whenever entries may have left the cache or moved within its order (an eviction pass:
+   * second chance moves an entry to the back). Until it changes, a walk over {@link cachedEntries}
+   * meets every entry at most once; after a change, it may meet an entry it met before.
+   */
+  get cacheReorders(): number {
+    return this.evictionPasses;
   }
 
   /** The current key's entry, called by every state access before it reads or changes a slot. */
@@ -804,6 +815,7 @@ export class KeyedStateBackend implements KeyedStateStore {
 
   /** Second-chance eviction down to {@link EVICT_TO} of the bound; writes evicted dirty entries in one batch. */
   private evict(): void {
+    this.evictionPasses++;
     const target = this.options.cacheBytes * EVICT_TO;
     const captured = new CapturedWrites();
     const capturedEntries: KeyEntry[] = [];
