@@ -52,6 +52,22 @@ export class ValueWriter {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
+  /**
+   * Reserves `n` bytes at the end, for a caller that fills them in itself (a fixed layout written
+   * in one go rather than with a call per field). @returns their offset in {@link buffer}.
+   */
+  reserve(n: number): number {
+    this.ensure(n);
+    const at = this.pos;
+    this.pos = at + n;
+    return at;
+  }
+
+  /** The buffer written into; a later write may replace it with a larger one. */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
   /** Forgets everything written; keeps the allocation. */
   reset(): void {
     this.pos = 0;

@@ -119,11 +119,22 @@ test('captured writes encoded straight into records equal the file writer’s re
 });
 
 test('pushSingle encodes the records a slot image pushes: its bytes as they are, else the value with its time', () => {
-  const sid = encodeStateId(3);
-  const value = fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 60 }), fc.boolean(), fc.constant(null), fc.record({ k: fc.integer(), c: fc.integer() }));
+  // Values of 128 encoded bytes and more, state ids of two bytes and keys just outside the int32
+  // range take the general path; the others the one for an int32 key.
+  const value = fc.oneof(
+    fc.integer(),
+    fc.double(),
+    fc.string({ maxLength: 60 }),
+    fc.string({ minLength: 120, maxLength: 140 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.record({ k: fc.integer(), c: fc.integer() }),
+  );
+  const intEdges = fc.constantFrom(0, -0, 1, -1, 127, 128, 255, 256, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 0.5, 2 ** 40);
   const single = fc.record({
-    keyGroup: fc.integer({ min: 0, max: 4095 }),
-    key: fc.oneof(fc.integer(), fc.string(), fc.record({ a: fc.string(), b: fc.integer() })),
+    keyGroup: fc.constantFrom(0, 1, 127, 128, 255, 256, 32767),
+    stateId: fc.constantFrom(0, 3, 127, 128, 300),
+    key: fc.oneof(fc.integer(), intEdges, fc.string(), fc.record({ a: fc.string(), b: fc.integer() })),
     value,
     time: fc.oneof(fc.constant(NO_TIME), fc.integer({ min: 0, max: 2 ** 40 })),
     encoded: fc.boolean(),
@@ -136,6 +147,7 @@ test('pushSingle encodes the records a slot image pushes: its bytes as they are,
         const primitive = s.value === null || typeof s.value !== 'object';
         // What SingleSlot.image pushes: bytes when the slot has them, a primitive as it is, else an encoding.
         const bytes = s.encoded ? encodeSingle(s.value, s.time) : undefined;
+        const sid = encodeStateId(s.stateId);
         if (bytes !== undefined) expected.push(s.keyGroup, sid, s.key, undefined, CaptureForm.Encoded, bytes, s.time);
         else if (primitive) expected.push(s.keyGroup, sid, s.key, undefined, CaptureForm.Primitive, s.value, s.time);
         else expected.push(s.keyGroup, sid, s.key, undefined, CaptureForm.Encoded, encodeSingle(s.value, s.time), s.time);
@@ -146,7 +158,7 @@ test('pushSingle encodes the records a slot image pushes: its bytes as they are,
       assert.equal(got.count, singles.length);
       assert.deepEqual(got.bytes, want.bytes);
     }),
-    { numRuns: 200, seed: 20261207 },
+    { numRuns: 500, seed: 20261207 },
   );
 });
 

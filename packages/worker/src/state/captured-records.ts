@@ -12,7 +12,7 @@
 
 import { ValueWriter } from '@eddy/common';
 import { CaptureForm, type CapturedWrites, type WriteSink } from './key-entry.js';
-import { writeStoredKey } from './key-layout.js';
+import { INT32_STORED_KEY_BYTES, isInt32Key, putInt32StoredKey, writeStoredKey } from './key-layout.js';
 import type { EncodedRecords } from './snapshot-file.js';
 import { writeList, writeSingle } from './value-format.js';
 
@@ -85,6 +85,19 @@ export class RecordEncoder implements WriteSink {
    */
   pushSingle(keyGroup: number, stateId: Buffer, key: unknown, bytes: Buffer | undefined, value: unknown, time: number): void {
     const w = this.writer;
+    if (bytes !== undefined && bytes.length < 0x80 && stateId.length === 1 && isInt32Key(key)) {
+      // The commonest record of a full snapshot, a running reduce's value under an integer key:
+      // both frame lengths fit one byte and are known, so the key is put in one go and no frame
+      // is opened and closed (a tenth of the image's cost).
+      const at = w.reserve(2 + INT32_STORED_KEY_BYTES);
+      const buf = w.buffer;
+      buf[at] = INT32_STORED_KEY_BYTES;
+      putInt32StoredKey(buf, at + 1, keyGroup, stateId[0]!, key);
+      buf[at + 1 + INT32_STORED_KEY_BYTES] = bytes.length;
+      w.writeRaw(bytes);
+      this.count++;
+      return;
+    }
     const keyAt = w.openFrame();
     writeStoredKey(w, keyGroup, stateId, key, undefined);
     w.closeFrame(keyAt);

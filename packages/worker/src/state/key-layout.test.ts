@@ -6,9 +6,12 @@ import {
   cacheKeyOf,
   encodeKey,
   encodeStateId,
+  INT32_STORED_KEY_BYTES,
+  isInt32Key,
   keyGroupOf,
   keyGroupSpan,
   prefixEnd,
+  putInt32StoredKey,
   readStateId,
   storedKey,
 } from './key-layout.js';
@@ -135,4 +138,24 @@ test('lists split into their elements', () => {
   assert.deepEqual(splitList(encodeList(many)).map(decodeSingle), many.map((_, i) => i));
   assert.deepEqual(splitList(encodeList([])), []);
   assert.throws(() => splitList(Buffer.concat([list, Buffer.from([1])])), RangeError);
+});
+
+test('an int32 key put in one go gives the stored key of its encoding; isInt32Key is exactly the codec\'s Int32', () => {
+  const edges = fc.constantFrom(0, -0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 0.5, NaN, Infinity, 2 ** 53);
+  fc.assert(
+    fc.property(fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.double(), edges), fc.integer({ min: 0, max: 32767 }), fc.integer({ min: 0, max: 127 }), (key, keyGroup, id) => {
+      const encoded = encodeKey(key);
+      // The codec's Int32: tag 1 and four bytes.
+      assert.equal(isInt32Key(key), encoded.length === 5 && encoded[0] === 1, `key ${key}`);
+      if (!isInt32Key(key)) return;
+      const buf = Buffer.alloc(INT32_STORED_KEY_BYTES + 2, 0xee);
+      putInt32StoredKey(buf, 1, keyGroup, id, key);
+      const want = storedKey(keyGroup, encodeStateId(id), encoded);
+      assert.equal(want.length, INT32_STORED_KEY_BYTES);
+      assert.deepEqual(buf.subarray(1, 1 + INT32_STORED_KEY_BYTES), want);
+      assert.equal(buf[0], 0xee);
+      assert.equal(buf[INT32_STORED_KEY_BYTES + 1], 0xee);
+    }),
+    { numRuns: 2000, seed: 20261207 },
+  );
 });

@@ -21,6 +21,7 @@ export const KEY_GROUP_BYTES = 2;
 
 // Type tags of @eddy/common's codec (its `Tag` const enum cannot be read across packages under
 // isolated modules). Keys reuse the codec's format so that `ValueReader.readValue` decodes them.
+const TAG_INT32 = 1;
 const TAG_ARRAY = 8;
 const TAG_OBJECT = 9;
 const MAX_DEPTH = 64;
@@ -88,6 +89,31 @@ export function writeStoredKey(
   w.writeRaw(stateIdBytes);
   writeKey(w, key, 0);
   if (userKeyBytes !== undefined) w.writeRaw(userKeyBytes);
+}
+
+/** Whether the codec encodes `key` as an Int32: an integer in the int32 range, and not -0. */
+export function isInt32Key(key: unknown): key is number {
+  return typeof key === 'number' && (key | 0) === key && (key !== 0 || 1 / key > 0);
+}
+
+/** Bytes of the stored key of an int32 key ({@link isInt32Key}) with a one-byte state id. */
+export const INT32_STORED_KEY_BYTES = 8;
+
+/**
+ * Puts at `buf[at]` the {@link INT32_STORED_KEY_BYTES} bytes of the stored key of an int32 key
+ * (see {@link isInt32Key}) with a one-byte state id (an id below 128): the bytes
+ * {@link writeStoredKey} writes, without a call per field.
+ */
+export function putInt32StoredKey(buf: Buffer, at: number, keyGroup: number, stateIdByte: number, key: number): void {
+  buf[at] = keyGroup >>> 8;
+  buf[at + 1] = keyGroup & 0xff;
+  buf[at + 2] = stateIdByte;
+  buf[at + 3] = TAG_INT32;
+  // Little-endian two's complement, as the codec writes an Int32.
+  buf[at + 4] = key & 0xff;
+  buf[at + 5] = (key >>> 8) & 0xff;
+  buf[at + 6] = (key >>> 16) & 0xff;
+  buf[at + 7] = (key >>> 24) & 0xff;
 }
 
 /**
