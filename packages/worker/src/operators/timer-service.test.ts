@@ -364,6 +364,7 @@ test('with a clear, timers of keys not in memory fire batch by batch and are cle
   const walkFires = r.events.slice(0, firstClear).length;
   assert.equal(walkFires, r.cached, 'the walk fired exactly the cached keys');
   const rest = afterWalk.slice(walkFires);
+  assert.equal(rest.length, 2 * (2000 - r.cached), 'a fire and a clear for every key the walk did not reach');
   for (let i = 0; i < rest.length; i += 2) assert.equal(rest[i + 1], `c${rest[i]!.slice(1)}`, `key ${rest[i]} cleared right after it fired`);
   assert.deepEqual(r.leftInWindow, []);
   assert.equal(r.sizeAfter, 0);

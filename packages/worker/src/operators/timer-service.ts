@@ -333,51 +333,57 @@ export class InternalTimerService {
    *   bucket emptied, or a callback registered an earlier timer).
    */
   private async fireInCacheOrder(domain: TimerDomain, bucket: ImpliedTimerBucket, fire: TimerCallback): Promise<boolean> {
+    const clear = this.impliedClear;
+    // Entries whose fired timer's state is still to be cleared (see setImpliedProbe).
+    const toClear: KeyEntry[] = [];
+    const walkedThrough = await this.walkCache(domain, bucket, fire, toClear);
+    if (clear !== undefined) await this.clearWalked(toClear, bucket.time, bucket.namespace, clear);
+    // The rest belongs to keys that were not in the cache when the walk came by.
+    if (walkedThrough && bucket.firedByProbe.length > 0) this.implied[domain].settle(bucket);
+    return walkedThrough;
+  }
+
+  /**
+   * The walk of {@link fireInCacheOrder}; with an implied timers' clear, the entries it fired and
+   * has not cleared yet are left in `toClear`. @returns whether it went through the whole cache.
+   */
+  private async walkCache(domain: TimerDomain, bucket: ImpliedTimerBucket, fire: TimerCallback, toClear: KeyEntry[]): Promise<boolean> {
     const implied = this.implied[domain];
     const probe = this.impliedProbe;
     const clear = this.impliedClear;
     const { time, namespace } = bucket;
-    // Entries whose fired timer's state is still to be cleared (see setImpliedProbe).
-    const toClear: KeyEntry[] = [];
     let fired = 0;
-    let walkedThrough = false;
     let reorders = this.backend.cacheReorders;
-    walk: {
-      for (const entry of this.backend.cachedEntries()) {
-        if (reorders !== this.backend.cacheReorders) {
-          // The walk may meet fired entries again (moved to the back of the cache, or evicted and
-          // loaded again): with their state cleared, they do not look pending.
-          if (clear !== undefined) await this.clearWalked(toClear, time, namespace, clear);
-          reorders = this.backend.cacheReorders;
-        }
-        const { cacheKey, key } = entry;
-        if (probe !== undefined && !bucket.removedAny) {
-          // The timer stays in the bucket until the walk is through (settled below).
-          this.backend.setCurrentEntry(entry);
-          if (!probe(time, namespace)) continue;
-          bucket.firedByProbe.push(cacheKey);
-        } else {
-          if (!implied.take(bucket, cacheKey)) continue;
-          this.backend.setCurrentEntry(entry);
-        }
-        const r = fire({ time, key, cacheKey, namespace, stored: undefined, seq: -1 }, domain);
-        if (clear !== undefined) toClear.push(entry);
-        if (r !== undefined) await r;
-        if (this.firesBefore(domain, time)) break walk;
-        if (bucket.firedByProbe.length === bucket.keys.size && !bucket.removedAny) {
-          // Every timer of the bucket has fired: the rest of the cache holds none.
-          implied.settle(bucket);
-          break walk;
-        }
-        if (bucket.keys.size === 0) break walk;
-        if (++fired % FIRE_BATCH === 0) await yieldToEventLoop();
+    for (const entry of this.backend.cachedEntries()) {
+      if (clear !== undefined && reorders !== this.backend.cacheReorders) {
+        // The walk may meet fired entries again (moved to the back of the cache, or evicted and
+        // loaded again): with their state cleared, they do not look pending.
+        await this.clearWalked(toClear, time, namespace, clear);
+        reorders = this.backend.cacheReorders;
       }
-      walkedThrough = true;
+      const { cacheKey, key } = entry;
+      if (probe !== undefined && !bucket.removedAny) {
+        // The timer stays in the bucket until the walk is through (settled by the caller).
+        this.backend.setCurrentEntry(entry);
+        if (!probe(time, namespace)) continue;
+        bucket.firedByProbe.push(cacheKey);
+      } else {
+        if (!implied.take(bucket, cacheKey)) continue;
+        this.backend.setCurrentEntry(entry);
+      }
+      const r = fire({ time, key, cacheKey, namespace, stored: undefined, seq: -1 }, domain);
+      if (clear !== undefined) toClear.push(entry);
+      if (r !== undefined) await r;
+      if (this.firesBefore(domain, time)) return false;
+      if (bucket.firedByProbe.length === bucket.keys.size && !bucket.removedAny) {
+        // Every timer of the bucket has fired: the rest of the cache holds none.
+        implied.settle(bucket);
+        return false;
+      }
+      if (bucket.keys.size === 0) return false;
+      if (++fired % FIRE_BATCH === 0) await yieldToEventLoop();
     }
-    if (clear !== undefined) await this.clearWalked(toClear, time, namespace, clear);
-    // The rest belongs to keys that were not in the cache when the walk came by.
-    if (walkedThrough && bucket.firedByProbe.length > 0) implied.settle(bucket);
-    return walkedThrough;
+    return true;
   }
 
   /**
