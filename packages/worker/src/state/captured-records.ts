@@ -13,6 +13,7 @@
 import { ValueWriter } from '@eddy/common';
 import { CaptureForm, type CapturedWrites, type WriteSink } from './key-entry.js';
 import { INT32_STORED_KEY_BYTES, isInt32Key, putInt32StoredKey, writeStoredKey } from './key-layout.js';
+import type { RecordArena } from './record-arena.js';
 import type { EncodedRecords } from './snapshot-file.js';
 import { writeList, writeSingle } from './value-format.js';
 
@@ -105,6 +106,12 @@ export class RecordEncoder implements WriteSink {
     if (bytes !== undefined) w.writeRaw(bytes);
     else writeSingle(w, value, time);
     w.closeFrame(valueAt);
+    this.count++;
+  }
+
+  /** Appends record `rec` of `arena` as it is: the record of a single value in the arena. */
+  pushRecord(arena: RecordArena, rec: number): void {
+    arena.copyRecordTo(rec, this.writer);
     this.count++;
   }
 

@@ -5,7 +5,8 @@
  * Slots keep values decoded, so reads cost nothing. What a slot keeps for the next write-out
  * depends on the value: primitives are immutable and stay as they are until written out; objects
  * are encoded when written (`update`, `add`, `put`), so later mutations of a user's object cannot
- * leak into a checkpoint. Capturing dirty state at a barrier therefore copies references only
+ * leak into a checkpoint. A single-value slot of a cached entry keeps its encoded value, primitive
+ * or not, as a record in its backend's {@link RecordArena} instead (see record-arena.ts). Capturing dirty state at a barrier therefore copies references only
  * ({@link CapturedWrites}); stored keys and bytes are built later, off the barrier, by
  * {@link materialize}.
  *
@@ -22,6 +23,7 @@
 
 import { ValueReader } from '@eddy/common';
 import { CompactMap } from './compact-map.js';
+import type { RecordArena } from './record-arena.js';
 import { cacheKeyOf, encodeKey, storedKey, type CacheKey } from './key-layout.js';
 import type { KvWriteOp } from './rocksdb-store.js';
 import { decodeSingle, encodeList, encodeSingle, isPrimitive, singleWriteTime, splitList } from './value-format.js';
@@ -170,10 +172,19 @@ export class SingleSlot {
   /** The value, {@link UNDECODED} until first read. */
   value: Maybe<unknown>;
   /**
-   * The encoded value (with `writeTime`): set while undecoded, and for object values written
-   * since the last capture. `undefined` for primitives, which are encoded when captured.
+   * The encoded value (with `writeTime`) of a slot outside the arena ({@link rec} is -1): set
+   * while undecoded, and for object values written since the last capture. `undefined` for
+   * primitives, which are encoded when captured.
    */
   bytes: Buffer | undefined;
+  /**
+   * The slot's record in its backend's {@link RecordArena}, which then holds the encoded value;
+   * -1 for a slot outside it. Values written to cached entries, and restored ones, are in the
+   * arena; values loaded from the store, and those of entries that left the cache, are not.
+   */
+  rec = -1;
+  /** The arena of {@link rec}. */
+  arena: RecordArena | undefined = undefined;
   /** Write time for TTL, NaN when none. */
   writeTime: number;
   size: number;
@@ -191,14 +202,53 @@ export class SingleSlot {
     this.dirty = false;
   }
 
+  /** A present slot whose undecoded value is record `rec` of `arena`, written at `writeTime`. */
+  static inArena(arena: RecordArena, rec: number, writeTime: number): SingleSlot {
+    const slot = new SingleSlot(undefined);
+    slot.present = true;
+    slot.value = UNDECODED;
+    slot.rec = rec;
+    slot.arena = arena;
+    slot.writeTime = writeTime;
+    slot.size = SLOT_OVERHEAD + arena.valueLength(rec);
+    return slot;
+  }
+
   /** The value, decoded on first use; the slot must be present. @throws RangeError on corrupt bytes. */
   get(): unknown {
     if (this.value === UNDECODED) {
+      if (this.rec >= 0) return (this.value = this.arena!.decode(this.rec));
       this.value = decodeSingle(this.bytes!);
       // A clean decoded value needs no bytes: nothing will write it out.
       if (!this.dirty && !this.unstored) this.bytes = undefined;
     }
     return this.value;
+  }
+
+  /** Gives up the slot's arena record, if any, without keeping its value (the value is gone or replaced). */
+  release(): void {
+    if (this.rec < 0) return;
+    this.arena!.free(this.rec);
+    this.rec = -1;
+    this.arena = undefined;
+  }
+
+  /** Moves the value out of the arena into {@link bytes}: the entry leaves the cache. */
+  detach(): void {
+    if (this.rec < 0) return;
+    this.bytes = this.arena!.valueCopy(this.rec);
+    this.release();
+  }
+
+  /**
+   * Appends the value of a slot in the arena to `out`: a primitive as it is, else a copy of its
+   * bytes (the arena's are overwritten by the next write). Nothing for {@link DISCARDED_WRITES}.
+   */
+  private pushFromArena(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown): void {
+    if (out === DISCARDED_WRITES) return;
+    const value = this.value;
+    if (value !== UNDECODED && isPrimitive(value)) out.push(keyGroup, stateId, key, undefined, CaptureForm.Primitive, value, this.writeTime);
+    else out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.arena!.valueCopy(this.rec), this.writeTime);
   }
 
   /**
@@ -208,6 +258,7 @@ export class SingleSlot {
    */
   capture(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown, forStore: boolean): number {
     if (!this.present) out.push(keyGroup, stateId, key, undefined, CaptureForm.Delete, undefined, Number.NaN);
+    else if (this.rec >= 0) this.pushFromArena(out, keyGroup, stateId, key);
     else if (this.bytes !== undefined) out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.bytes, this.writeTime);
     else out.push(keyGroup, stateId, key, undefined, CaptureForm.Primitive, this.value, this.writeTime);
     this.dirty = false;
@@ -229,7 +280,9 @@ export class SingleSlot {
 
   /** Appends the slot's value, if any, to a full snapshot; changes nothing. */
   image(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown): void {
-    if (this.present) pushImage(out, keyGroup, stateId, key, undefined, this.bytes, this.value, this.writeTime);
+    if (!this.present) return;
+    if (this.rec >= 0) this.pushFromArena(out, keyGroup, stateId, key);
+    else pushImage(out, keyGroup, stateId, key, undefined, this.bytes, this.value, this.writeTime);
   }
 }
 
@@ -640,6 +693,15 @@ export class KeyEntry {
     if (this.s0 !== undefined) n += this.s0.warm();
     if (this.s1 !== undefined) n += this.s1.warm();
     return n;
+  }
+
+  /** Moves the values of single-value slots out of the arena (see {@link SingleSlot.detach}): the entry leaves the cache. */
+  detach(): void {
+    const end = this.slotEnd;
+    for (let id = 0; id < end; id++) {
+      const slot = this.slot(id);
+      if (slot?.type === 'single') slot.detach();
+    }
   }
 
   /** One past the highest state id that may have a slot: loops over the slots run below it. */

@@ -93,6 +93,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 /** An operation sequence long enough to cross evictions, reloads and several barriers. */
 const opsArb = fc.array(opArb, { minLength: 40, maxLength: 120, size: 'max' });
+/**
+ * Which states a sequence registers: all kinds, or only the single-value ones, whose full
+ * snapshots from the cache are copies of the record arena (record-arena.ts).
+ */
+type StateSet = 'all' | 'single';
+const singleOpArb = opArb.filter((op) => !op.t.startsWith('list.') && !op.t.startsWith('map.'));
+/** {@link opsArb} for the single-value states only. */
+const singleOpsArb = fc.array(singleOpArb, { minLength: 40, maxLength: 120, size: 'max' });
 /** Every how many barriers a snapshot is full rather than a delta. */
 const fullEveryArb = fc.integer({ min: 1, max: 6 });
 
@@ -133,17 +141,18 @@ const average: { createAccumulator(): { sum: number; count: number }; add(v: num
 
 interface States {
   value: ValueState<Val>;
-  list: ListState<Val>;
-  map: RocksMapState<UserKey, Val>;
+  /** Absent for the single-value {@link StateSet}. */
+  list: ListState<Val> | undefined;
+  map: RocksMapState<UserKey, Val> | undefined;
   sum: ReducingState<number>;
   agg: AggregatingState<number, string>;
 }
 
-function statesOf(b: KeyedStateBackend): States {
+function statesOf(b: KeyedStateBackend, set: StateSet = 'all'): States {
   return {
     value: b.getState(new ValueStateDescriptor<Val>('value')),
-    list: b.getListState(new ListStateDescriptor<Val>('list')),
-    map: b.getMapState(new MapStateDescriptor<UserKey, Val>('map')),
+    list: set === 'all' ? b.getListState(new ListStateDescriptor<Val>('list')) : undefined,
+    map: set === 'all' ? b.getMapState(new MapStateDescriptor<UserKey, Val>('map')) : undefined,
     sum: b.getReducingState(new ReducingStateDescriptor<number>('sum', (a, c) => a + c)),
     agg: b.getAggregatingState(new AggregatingStateDescriptor('agg', average)),
   };
@@ -155,18 +164,20 @@ const byKey = (a: [unknown, unknown], b: [unknown, unknown]): number => (id(a[0]
 function checkKey(s: States, m: ModelKey | undefined, k: Key): void {
   const at = `key ${id(k)}`;
   assert.deepEqual(s.value.value(), m?.value, `${at} value`);
-  assert.deepEqual(s.list.get(), m?.list ?? [], `${at} list`);
-  const entries = Array.from(m?.map.values() ?? []).sort(byKey);
-  assert.deepEqual(s.map.entries().sort(byKey), entries, `${at} map entries`);
-  assert.deepEqual(s.map.keys().map(id).sort(), entries.map(([uk]) => id(uk)).sort(), `${at} map keys`);
-  assert.equal(s.map.values().length, entries.length, `${at} map values`);
-  assert.equal(s.map.isEmpty(), entries.length === 0, `${at} map isEmpty`);
+  if (s.list !== undefined) assert.deepEqual(s.list.get(), m?.list ?? [], `${at} list`);
+  if (s.map !== undefined) {
+    const entries = Array.from(m?.map.values() ?? []).sort(byKey);
+    assert.deepEqual(s.map.entries().sort(byKey), entries, `${at} map entries`);
+    assert.deepEqual(s.map.keys().map(id).sort(), entries.map(([uk]) => id(uk)).sort(), `${at} map keys`);
+    assert.equal(s.map.values().length, entries.length, `${at} map values`);
+    assert.equal(s.map.isEmpty(), entries.length === 0, `${at} map isEmpty`);
+  }
   assert.equal(s.sum.get(), m?.sum, `${at} reducing`);
   assert.equal(s.agg.get(), m?.agg === undefined ? undefined : `${m.agg.sum}/${m.agg.count}`, `${at} aggregating`);
 }
 
-async function checkAll(b: KeyedStateBackend, model: Model): Promise<void> {
-  const s = statesOf(b);
+async function checkAll(b: KeyedStateBackend, model: Model, set: StateSet = 'all'): Promise<void> {
+  const s = statesOf(b, set);
   await b.prefetch(keys);
   for (const k of keys) {
     b.setCurrentKey(k);
@@ -194,39 +205,39 @@ function applyOp(s: States, m: ModelKey, op: Exclude<Op, { t: 'restore' } | { t:
       delete m.value;
       break;
     case 'list.add':
-      s.list.add(op.v);
+      s.list!.add(op.v);
       m.list.push(op.v);
       break;
     case 'list.addAll':
-      s.list.addAll(op.vs);
+      s.list!.addAll(op.vs);
       m.list.push(...op.vs);
       break;
     case 'list.update':
-      s.list.update(op.vs);
+      s.list!.update(op.vs);
       m.list = op.vs.slice();
       break;
     case 'list.clear':
-      s.list.clear();
+      s.list!.clear();
       m.list = [];
       break;
     case 'map.put':
-      s.map.put(op.uk, op.v);
+      s.map!.put(op.uk, op.v);
       m.map.set(id(op.uk), [op.uk, op.v]);
       break;
     case 'map.putAll':
-      s.map.putAll(op.entries);
+      s.map!.putAll(op.entries);
       for (const [uk, v] of op.entries) m.map.set(id(uk), [uk, v]);
       break;
     case 'map.remove':
-      s.map.remove(op.uk);
+      s.map!.remove(op.uk);
       m.map.delete(id(op.uk));
       break;
     case 'map.take':
-      assert.deepEqual(s.map.take(op.uk), m.map.get(id(op.uk))?.[1]);
+      assert.deepEqual(s.map!.take(op.uk), m.map.get(id(op.uk))?.[1]);
       m.map.delete(id(op.uk));
       break;
     case 'map.clear':
-      s.map.clear();
+      s.map!.clear();
       m.map.clear();
       break;
     case 'reduce.add':
@@ -247,16 +258,18 @@ function applyOp(s: States, m: ModelKey, op: Exclude<Op, { t: 'restore' } | { t:
       break;
     case 'read':
       checkKey(s, m, op.k);
-      assert.deepEqual(s.map.get(op.uk), m.map.get(id(op.uk))?.[1]);
-      assert.equal(s.map.contains(op.uk), m.map.has(id(op.uk)));
+      if (s.map !== undefined) {
+        assert.deepEqual(s.map.get(op.uk), m.map.get(id(op.uk))?.[1]);
+        assert.equal(s.map.contains(op.uk), m.map.has(id(op.uk)));
+      }
       break;
   }
 }
 
 /** Runs one operation sequence against a backend and the model; checks reads as it goes. */
-async function runSequence(ops: Op[], cacheBytes: number, extra: Partial<KeyedStateBackendOptions> = {}): Promise<void> {
+async function runSequence(ops: Op[], cacheBytes: number, extra: Partial<KeyedStateBackendOptions> = {}, set: StateSet = 'all'): Promise<void> {
   let b = await open(cacheBytes, extra);
-  let s = statesOf(b);
+  let s = statesOf(b, set);
   const model: Model = new Map();
   const barriers: Array<{ snap: KeyedStateSnapshot; model: Model }> = [];
   let barrierCount = 0;
@@ -265,7 +278,7 @@ async function runSequence(ops: Op[], cacheBytes: number, extra: Partial<KeyedSt
     for (const { snap, model: atBarrier } of barriers.splice(0)) {
       const restored = await restoreInto(snap, cacheBytes);
       try {
-        await checkAll(restored, atBarrier);
+        await checkAll(restored, atBarrier, set);
       } finally {
         await restored.dispose();
       }
@@ -279,7 +292,7 @@ async function runSequence(ops: Op[], cacheBytes: number, extra: Partial<KeyedSt
         await verifyBarriers();
         await b.dispose();
         b = restored;
-        s = statesOf(b);
+        s = statesOf(b, set);
         continue;
       }
       if (op.t === 'barrier') {
@@ -291,7 +304,7 @@ async function runSequence(ops: Op[], cacheBytes: number, extra: Partial<KeyedSt
       const m = modelOf(model, op.k);
       applyOp(s, m, op);
     }
-    await checkAll(b, model);
+    await checkAll(b, model, set);
     await verifyBarriers();
   } finally {
     for (const { snap } of barriers) await snap.discard();
@@ -519,9 +532,9 @@ test('descriptors validate their arguments (API contract)', () => {
  * or the delta log overflowed, a full snapshot); restoring the chain since the last full snapshot
  * into a fresh backend gives exactly the model at that barrier, evictions and deletes included.
  */
-async function runIncremental(ops: Op[], cacheBytes: number, fullEvery: number): Promise<void> {
+async function runIncremental(ops: Op[], cacheBytes: number, fullEvery: number, set: StateSet = 'all'): Promise<void> {
   const b = await KeyedStateBackend.open({ dir: freshDir(), maxParallelism: MAX_PARALLELISM, keyGroupRange: ALL_GROUPS, cacheBytes, incremental: true });
-  const s = statesOf(b);
+  const s = statesOf(b, set);
   const model: Model = new Map();
   let chain: Array<{ file: string; sha256: string }> = [];
   let barriers = 0;
@@ -536,7 +549,7 @@ async function runIncremental(ops: Op[], cacheBytes: number, fullEvery: number):
         const restored = await open(cacheBytes);
         try {
           await restored.restore(chain);
-          await checkAll(restored, model);
+          await checkAll(restored, model, set);
         } finally {
           await restored.dispose();
         }
@@ -548,7 +561,7 @@ async function runIncremental(ops: Op[], cacheBytes: number, fullEvery: number):
       applyOp(s, m, op);
     }
     // The live state too: keys evicted after checkpoint-only captures read back from their images.
-    await checkAll(b, model);
+    await checkAll(b, model, set);
   } finally {
     await b.dispose();
   }
@@ -578,10 +591,10 @@ test('incremental snapshots: a full snapshot and the deltas after it restore exa
  * operations ran, with barriers captured one entry per slice: what a barrier captures lazily,
  * while processing, evictions and reloads go on, must still be exactly the state at the barrier.
  */
-async function runIncrementalDeferred(ops: Op[], cacheBytes: number, fullEvery: number): Promise<void> {
+async function runIncrementalDeferred(ops: Op[], cacheBytes: number, fullEvery: number, set: StateSet = 'all'): Promise<void> {
   const extra = { incremental: true, barrierSliceEntries: 1 };
   const b = await open(cacheBytes, extra);
-  const s = statesOf(b);
+  const s = statesOf(b, set);
   const model: Model = new Map();
   const pending: Array<{ snap: KeyedStateSnapshot; model: Model }> = [];
   let barriers = 0;
@@ -614,13 +627,13 @@ async function runIncrementalDeferred(ops: Op[], cacheBytes: number, fullEvery: 
         const restored = await open(cacheBytes);
         try {
           await restored.restore(files);
-          await checkAll(restored, atBarrier);
+          await checkAll(restored, atBarrier, set);
         } finally {
           await restored.dispose();
         }
       }
     }
-    await checkAll(b, model);
+    await checkAll(b, model, set);
   } finally {
     for (const { snap } of pending) await snap.discard();
     await b.dispose();
@@ -642,6 +655,42 @@ test('incremental snapshots written long after their barriers, with captures int
   await fc.assert(
     fc.asyncProperty(opsArb, fullEveryArb, (ops, fullEvery) => runIncrementalDeferred(ops, 3000, fullEvery)),
     { numRuns: 12 },
+  );
+});
+
+test('single-value states only, whose full snapshots from the cache copy the record arena: the same model, evictions, barriers and restores', async () => {
+  await fc.assert(
+    fc.asyncProperty(singleOpsArb, (ops) => runSequence(ops, 1200, {}, 'single')),
+    { numRuns: 15 },
+  );
+  await fc.assert(
+    fc.asyncProperty(singleOpsArb, (ops) => runSequence(ops, 64 << 20, { barrierSliceEntries: 1 }, 'single')),
+    { numRuns: 10 },
+  );
+  await fc.assert(
+    fc.asyncProperty(singleOpsArb, (ops) => runSequence(ops, 2000, { incremental: true }, 'single')),
+    { numRuns: 10 },
+  );
+});
+
+test('single-value states only: chains of arena snapshots and deltas restore exactly the state at each barrier, written at once or long after', async () => {
+  // All cached: full snapshots copy the arena and absorb their generation; deltas follow them.
+  await fc.assert(
+    fc.asyncProperty(singleOpsArb, fullEveryArb, (ops, fullEvery) => runIncremental(ops, 64 << 20, fullEvery, 'single')),
+    { numRuns: 12 },
+  );
+  // A few keys' worth: arena snapshots, then evictions of entries their generation left dirty, then store snapshots.
+  await fc.assert(
+    fc.asyncProperty(singleOpsArb, fullEveryArb, (ops, fullEvery) => runIncremental(ops, 2000, fullEvery, 'single')),
+    { numRuns: 12 },
+  );
+  await fc.assert(
+    fc.asyncProperty(singleOpsArb, fullEveryArb, (ops, fullEvery) => runIncrementalDeferred(ops, 64 << 20, fullEvery, 'single')),
+    { numRuns: 10 },
+  );
+  await fc.assert(
+    fc.asyncProperty(singleOpsArb, fullEveryArb, (ops, fullEvery) => runIncrementalDeferred(ops, 2000, fullEvery, 'single')),
+    { numRuns: 10 },
   );
 });
 

@@ -30,7 +30,10 @@
  *   store.
  * - A full snapshot (or a delta's base) is taken from the cache while the cache holds every key
  *   with state (nothing was evicted, and a restore fitted in the cache): every cached entry is marked at the barrier and
- *   its image captured, copy-on-write again, as the file is written, in cache order.
+ *   its image captured, copy-on-write again, as the file is written, in cache order. When every
+ *   registered state is a single-value one, the cache's values are all in the record arena
+ *   (record-arena.ts), and the snapshot is a copy of it instead, which also absorbs the barrier's
+ *   generation (see {@link KeyedStateBackend.absorbedGen}).
  *   Otherwise it reads a store iterator; its barrier writes every dirty entry and the image of
  *   every unstored one through one queued task that opens the iterator right after those
  *   batches, so the iterator sees exactly the state at the barrier.
@@ -83,6 +86,7 @@ import {
   type SnapshotHeader,
 } from './snapshot-file.js';
 import { encodeCapturedRecords, RecordEncoder } from './captured-records.js';
+import { RecordArena, type ArenaRecords } from './record-arena.js';
 import { StateRegistry, type RegisteredState, type StateTableRow } from './state-registry.js';
 import { Applied, applyNewerRecord, sweepTombstones } from './restored-record.js';
 import { expiredEntryFilter } from './value-format.js';
@@ -344,6 +348,22 @@ interface PendingKey {
   readonly keyBytes: Buffer;
 }
 
+/** Bytes of an arena copy per batch of its file: each is hashed and written before the event loop runs again. */
+const ARENA_BATCH_BYTES = 1 << 20;
+
+/** The batches of a snapshot file of an arena copy: slices of its bytes, the record count with the last one. */
+function arenaBatches(records: ArenaRecords): () => Promise<SnapshotBatch | undefined> {
+  let at = 0;
+  return () => {
+    const { bytes } = records;
+    if (at >= bytes.length) return Promise.resolve(undefined);
+    const end = Math.min(bytes.length, at + ARENA_BATCH_BYTES);
+    const batch: EncodedRecords = { bytes: bytes.subarray(at, end), count: end === bytes.length ? records.count : 0 };
+    at = end;
+    return Promise.resolve(batch);
+  };
+}
+
 function describeKey(key: unknown): string {
   try {
     const s = typeof key === 'bigint' ? `${key}n` : JSON.stringify(key);
@@ -441,10 +461,24 @@ export class KeyedStateBackend implements KeyedStateStore {
   private readonly range: KeyGroupRange;
   private readonly barrierSlice: number;
 
+  /**
+   * The latest generation closed by a full snapshot of the arena (-1: none). Such a snapshot
+   * holds every entry whole, so the dirty entries of the generations it closed are not captured:
+   * they count as clean and unstored, and are marked so when next met (copy on write, eviction),
+   * or all at once before a snapshot reads the store ({@link settleAbsorbed}). Until then they
+   * still look dirty, in a generation with no pending barrier.
+   */
+  private absorbedGen = -1;
+  /** Some entries of absorbed generations may still look dirty. */
+  private unsettled = false;
+  /** The values of single-value states in cached entries, as snapshot records (see record-arena.ts). */
+  private readonly arena = new RecordArena();
+
   private readonly host: StateHost = {
     entry: () => this.currentEntry(),
     now: () => this.clock(),
     changed: (entry, delta) => this.changed(entry, delta),
+    arena: this.arena,
   };
 
   /**
@@ -637,7 +671,9 @@ export class KeyedStateBackend implements KeyedStateStore {
       if (slot === undefined) continue;
       const stateId = this.registry.byId(id)!.idBytes;
       if (slot.type !== 'single') slot.image(encoder, keyGroup, stateId, key);
-      else if (slot.present) encoder.pushSingle(keyGroup, stateId, key, slot.bytes, slot.value, slot.writeTime);
+      else if (!slot.present) continue;
+      else if (slot.rec >= 0) encoder.pushRecord(slot.arena!, slot.rec);
+      else encoder.pushSingle(keyGroup, stateId, key, slot.bytes, slot.value, slot.writeTime);
     }
     entry.imageGen = this.imageGen;
   }
@@ -690,12 +726,49 @@ export class KeyedStateBackend implements KeyedStateStore {
     if (barrier !== undefined && this.barriers.has(barrier.generation)) this.finishCapture(barrier);
   }
 
-  /** Captures an entry dirty in a closed generation into that barrier's writes. */
+  /**
+   * Captures an entry dirty in a closed generation into that barrier's writes; in a generation
+   * a snapshot of the arena absorbed, only marks it clean and unstored.
+   */
   private captureForBarrier(entry: KeyEntry): void {
+    // No barrier of an absorbed generation is pending: a snapshot of the arena finishes the
+    // captures of those before it, and no later barrier has an older generation.
+    if (entry.dirtyGen <= this.absorbedGen) {
+      this.settle(entry);
+      return;
+    }
     const barrier = this.barriers.get(entry.dirtyGen);
-    // Invariant: a dirty entry of a closed generation has its barrier pending.
+    // Invariant: a dirty entry of a closed generation has its barrier pending, or was absorbed.
     if (barrier === undefined) throw new Error(`internal: no pending barrier for generation ${entry.dirtyGen}`);
     this.captureInto(barrier, entry);
+  }
+
+  /**
+   * Marks an entry dirty in an absorbed generation clean and unstored: what a capture for a
+   * checkpoint does, without the writes. Called as each such entry is met again, so it is kept
+   * to flag flips for the single-value slots a snapshot of the arena implies.
+   */
+  private settle(entry: KeyEntry): void {
+    const end = entry.slotEnd;
+    for (let id = 0; id < end; id++) {
+      const slot = entry.slot(id);
+      if (slot === undefined || !slot.dirty) continue;
+      if (slot.type !== 'single') {
+        // A state registered since: the general capture.
+        this.capture(entry, DISCARDED_WRITES, false);
+        return;
+      }
+      slot.dirty = false;
+      slot.unstored = true;
+    }
+    entry.dirty = false;
+    if (!entry.unstored) this.markUnstored(entry);
+  }
+
+  /** Marks every entry still dirty in an absorbed generation clean and unstored (see {@link absorbedGen}). */
+  private settleAbsorbed(): void {
+    for (const entry of this.cache.values()) if (entry.dirty && entry.dirtyGen <= this.absorbedGen) this.settle(entry);
+    this.unsettled = false;
   }
 
   /** Captures an entry dirty in `barrier`'s generation into its writes. */
@@ -805,12 +878,15 @@ export class KeyedStateBackend implements KeyedStateStore {
         entry.unstored = false;
         this.unstoredCount--;
       }
-    } else if (!entry.unstored) {
-      entry.unstored = true;
-      this.unstoredCount++;
-      if (this.unstored.length > 2 * this.unstoredCount + 1024) this.unstored = this.unstored.filter((e) => e.unstored);
-      this.unstored.push(entry);
-    }
+    } else if (!entry.unstored) this.markUnstored(entry);
+  }
+
+  /** Marks an entry unstored: captured for a checkpoint, not for the store. */
+  private markUnstored(entry: KeyEntry): void {
+    entry.unstored = true;
+    this.unstoredCount++;
+    if (this.unstored.length > 2 * this.unstoredCount + 1024) this.unstored = this.unstored.filter((e) => e.unstored);
+    this.unstored.push(entry);
   }
 
   /** Second-chance eviction down to {@link EVICT_TO} of the bound; writes evicted dirty entries in one batch. */
@@ -840,6 +916,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       }
       this.cache.delete(cacheKey);
       entry.cached = false;
+      entry.detach();
       this.cachedBytes -= entry.size;
       this.evictions++;
       this.storeHasUncachedKeys = true;
@@ -1106,12 +1183,20 @@ export class KeyedStateBackend implements KeyedStateStore {
     const states = this.registry.table();
     // TTL cleanup rewrites records as they are written; without a TTL, captures go straight to bytes.
     const encoded = !states.some((st) => st.ttlMs > 0);
+    // While every key is cached, every single value is in the arena (see record-arena.ts): when
+    // the operator has no other kind of state, the arena is the whole state, copied here.
+    const arenaRecords: ArenaRecords | undefined =
+      fromCache && encoded && states.every((st) => st.kind !== 'list' && st.kind !== 'map') ? this.arena.snapshot() : undefined;
     let image: CacheImage | undefined;
-    if (fromCache) {
+    if (fromCache && arenaRecords === undefined) {
       // O(1): every entry cached now is pending from here on, by its older imageGen.
       const writer = encoded ? new ValueWriter(IMAGE_WRITER_BYTES) : undefined;
       image = this.image = { gen: ++this.imageGen, walk: this.cache.values(), done: false, early: new CapturedWrites(), writer };
     }
+    // A snapshot of the arena holds every entry whole: the generation it closes needs no captures.
+    const absorbs = arenaRecords !== undefined && kind === 'full';
+    // Before the store is read, what full snapshots of the arena took must be known unstored.
+    if (pinned && this.unsettled) this.settleAbsorbed();
     if (pinned && this.unstoredCount > 0) {
       // The store lacks these entries' latest captures: the barrier writes their images. A dirty
       // one is in the dirty list already, or, dirty at an older pinned barrier, written by it.
@@ -1141,7 +1226,10 @@ export class KeyedStateBackend implements KeyedStateStore {
     this.dirtyListed = true;
     this.dirtyCount = 0;
     this.uncachedDirty = false;
-    this.barriers.set(barrier.generation, barrier);
+    if (absorbs) {
+      this.absorbedGen = barrier.generation;
+      this.unsettled = true;
+    } else this.barriers.set(barrier.generation, barrier);
     const header: SnapshotHeader = {
       maxParallelism: this.options.maxParallelism,
       keyGroups: this.range,
@@ -1162,13 +1250,17 @@ export class KeyedStateBackend implements KeyedStateStore {
           // Synchronously after the batch landed, before any later queued write can run.
           return this.store.iterate({});
         })
-      : image?.barrier === barrier
+      : image?.barrier === barrier || absorbs
         ? Promise.resolve(undefined)
         : this.captureBarrier(barrier);
     iterator.catch(() => undefined); // reported by writeTo
     let used = false;
     const expired = expiredEntryFilter(header.states, header.snapshotTime);
     const writeFull = async (file: string): Promise<KeyedStateSnapshotResult> => {
+      if (arenaRecords !== undefined) {
+        const info = await writeSnapshotFile(file, header, arenaBatches(arenaRecords), expired);
+        return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
+      }
       if (image !== undefined) {
         try {
           const info = await writeSnapshotFile(file, header, () => Promise.resolve(this.nextImageBatch(image)), expired);
@@ -1434,7 +1526,7 @@ export class KeyedStateBackend implements KeyedStateStore {
         this.install(entry);
       }
       const before = entry.size;
-      const applied = applyNewerRecord(entry, state, r, offsets[4 * i + 1]!, buf, offsets[4 * i + 2]!, offsets[4 * i + 3]!, sameFile);
+      const applied = applyNewerRecord(entry, state, r, offsets[4 * i + 1]!, buf, offsets[4 * i + 2]!, offsets[4 * i + 3]!, sameFile, this.arena);
       if (applied === Applied.Deleted) tombstoned.push(entry);
       this.cachedBytes += entry.size - before;
     };
@@ -1500,6 +1592,7 @@ export class KeyedStateBackend implements KeyedStateStore {
   private dropCache(): void {
     for (const entry of this.cache.values()) entry.cached = false;
     this.cache.clear();
+    this.arena.clear();
     this.cachedBytes = 0;
     this.unstored = [];
     this.unstoredCount = 0;

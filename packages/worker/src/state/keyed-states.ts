@@ -19,6 +19,7 @@ import type {
 } from '@eddy/api';
 import { cacheKeyOf, encodeKey, type CacheKey } from './key-layout.js';
 import { ListSlot, MapCell, MapSlot, SingleSlot, SLOT_OVERHEAD, type KeyEntry } from './key-entry.js';
+import type { RecordArena } from './record-arena.js';
 import type { RegisteredState } from './state-registry.js';
 import { encodeSingle, estimateSingleSize, isExpired, isPrimitive, NO_TIME, withWriteTime, type Primitive } from './value-format.js';
 
@@ -30,6 +31,8 @@ export interface StateHost {
   now(): number;
   /** Records that `entry` changed: marks it dirty and adds `sizeDelta` to its estimated size. */
   changed(entry: KeyEntry, sizeDelta: number): void;
+  /** Where the values of single-value states written to cached entries are kept. */
+  readonly arena: RecordArena;
 }
 
 /** The write time to store with a new value: now for TTL states, none otherwise. */
@@ -77,7 +80,11 @@ abstract class SingleValueStateBase {
         return undefined;
       }
       if (this.state.refreshOnRead) {
-        slot.bytes = restamp(slot.bytes, slot.value, now);
+        if (slot.rec >= 0) {
+          const arena = this.host.arena;
+          const bytes = withWriteTime(arena.valueCopy(slot.rec), now);
+          arena.setEncoded(slot.rec, bytes, 0, bytes.length);
+        } else slot.bytes = restamp(slot.bytes, slot.value, now);
         slot.writeTime = now;
         slot.dirty = true;
         this.host.changed(entry, 0);
@@ -87,6 +94,43 @@ abstract class SingleValueStateBase {
   }
 
   protected write(entry: KeyEntry, value: unknown): void {
+    if (!entry.cached) {
+      this.writeOutside(entry, value);
+      return;
+    }
+    // The arena encodes first: an unserializable value leaves the state unchanged.
+    const time = writeTime(this.host, this.state);
+    const arena = this.host.arena;
+    let slot = entry.slot(this.state.id) as SingleSlot | undefined;
+    let rec: number;
+    if (slot !== undefined && slot.rec >= 0) {
+      rec = slot.rec;
+      arena.set(rec, value, time);
+    } else {
+      rec = arena.add(entry.keyGroup, this.state.idBytes, entry.key, value, time);
+      if (slot === undefined) {
+        slot = new SingleSlot(undefined);
+        entry.setSlot(this.state.id, slot);
+      }
+      slot.rec = rec;
+      slot.arena = arena;
+    }
+    const size = SLOT_OVERHEAD + arena.valueLength(rec);
+    const delta = size - slot.size;
+    slot.present = true;
+    slot.value = value;
+    slot.bytes = undefined;
+    slot.writeTime = time;
+    slot.size = size;
+    slot.dirty = true;
+    this.host.changed(entry, delta);
+  }
+
+  /**
+   * A write to an entry outside the cache (in flight to the store): its value is kept in the
+   * slot, since the arena holds only cached entries' values.
+   */
+  private writeOutside(entry: KeyEntry, value: unknown): void {
     // Prepare first: an unserializable value must leave the state unchanged.
     const time = writeTime(this.host, this.state);
     const bytes = encodeForSlot(value, time);
@@ -96,6 +140,7 @@ abstract class SingleValueStateBase {
       slot = new SingleSlot(undefined);
       entry.setSlot(this.state.id, slot);
     }
+    slot.release();
     const delta = size - slot.size;
     slot.present = true;
     slot.value = value;
@@ -109,6 +154,7 @@ abstract class SingleValueStateBase {
   protected remove(entry: KeyEntry, slot: SingleSlot): void {
     if (!slot.present) return;
     const before = slot.size;
+    slot.release();
     slot.present = false;
     slot.value = undefined;
     slot.bytes = undefined;

@@ -3,7 +3,8 @@
  * (see KeyedStateBackend.restore).
  *
  * Every record is the whole truth about its slot (a single value or a list) or map cell: a later
- * file's record replaces whatever earlier files said, and an empty value deletes. The chain is
+ * file's record replaces whatever earlier files said, and an empty value deletes. Restored single
+ * values go into the backend's record arena (record-arena.ts), as written ones do. The chain is
  * therefore applied newest file first, and a record for a slot or cell that a newer file already
  * decided is skipped without allocating anything: in a chain of a base and deltas of hot keys most
  * base records are superseded, and replacing them one by one cost most of a restore's time and
@@ -23,7 +24,8 @@ import type { ValueReader } from '@eddy/common';
 import { cacheKeyOf } from './key-layout.js';
 import { ListSlot, MapCell, MapSlot, SingleSlot, SLOT_OVERHEAD, UNDECODED, type KeyEntry } from './key-entry.js';
 import type { RegisteredState } from './state-registry.js';
-import { singleWriteTime } from './value-format.js';
+import type { RecordArena } from './record-arena.js';
+import { singleWriteTime, singleWriteTimeAt } from './value-format.js';
 
 const NO_BYTES = Buffer.alloc(0);
 
@@ -70,8 +72,8 @@ function copyOf(buf: Buffer, start: number, end: number): Buffer {
  * Applies one record, met while reading the chain newest file first, to `entry`. The record's
  * value is `buf[valueStart, valueEnd)`; for a MapState, `reader` stands at its user key, which
  * ends at `keyEnd`. `sameFile` holds the slots and cells set by earlier records of the record's
- * file (which it replaces, and adds to); `undefined` for a file with each key once. The entry's
- * size change is applied to `entry.size` (and a map's to its slot's size).
+ * file (which it replaces, and adds to); `undefined` for a file with each key once. A single
+ * value goes into `arena`. The entry's size change is applied to `entry.size` (and a map's to its slot's size).
  * @returns what the record did.
  * @throws RangeError when a map record lacks its user key or the user key cannot be decoded.
  */
@@ -84,6 +86,7 @@ export function applyNewerRecord(
   valueStart: number,
   valueEnd: number,
   sameFile: Set<object> | undefined,
+  arena: RecordArena,
 ): Applied {
   const id = state.id;
   const old = entry.slot(id);
@@ -91,6 +94,7 @@ export function applyNewerRecord(
     if (old !== undefined) {
       if (sameFile === undefined || !sameFile.delete(old)) return Applied.Superseded;
       entry.size -= old.size;
+      if (old.type === 'single') old.release();
     }
     if (valueStart === valueEnd) {
       const tombstone = deletedSlot();
@@ -98,8 +102,14 @@ export function applyNewerRecord(
       sameFile?.add(tombstone);
       return Applied.Deleted;
     }
-    const bytes = copyOf(buf, valueStart, valueEnd);
-    const slot = state.kind === 'list' ? new ListSlot(bytes) : new SingleSlot(bytes);
+    const slot =
+      state.kind === 'list'
+        ? new ListSlot(copyOf(buf, valueStart, valueEnd))
+        : SingleSlot.inArena(
+            arena,
+            arena.addEncoded(entry.keyGroup, state.idBytes, entry.key, buf, valueStart, valueEnd),
+            singleWriteTimeAt(buf, valueStart),
+          );
     slot.unstored = true;
     entry.setSlot(id, slot);
     sameFile?.add(slot);

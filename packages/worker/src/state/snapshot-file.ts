@@ -170,7 +170,10 @@ export interface SnapshotFileInfo {
  */
 export interface EncodedRecords {
   readonly bytes: Buffer;
-  /** Records in {@link bytes}. */
+  /**
+   * Records in {@link bytes}. A batch may end inside a record that the next one completes: only
+   * the sum over a file's batches has to be its record count.
+   */
   readonly count: number;
   /**
    * The bytes are a view of a buffer their source reuses: valid only until the source is asked

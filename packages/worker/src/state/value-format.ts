@@ -58,6 +58,11 @@ export function singleWriteTime(bytes: Buffer): number {
   return (bytes[0]! & HAS_TIME) !== 0 ? bytes.readDoubleLE(1) : NO_TIME;
 }
 
+/** The write time of the encoded single at `buf[at]`, {@link NO_TIME} when it has none. */
+export function singleWriteTimeAt(buf: Buffer, at: number): number {
+  return (buf[at]! & HAS_TIME) !== 0 ? buf.readDoubleLE(at + 1) : NO_TIME;
+}
+
 /** A copy of an encoded single with its write time replaced (the value bytes are kept as they are). */
 export function withWriteTime(bytes: Buffer, writeTime: number): Buffer {
   const offset = (bytes[0]! & HAS_TIME) !== 0 ? 9 : 1;
