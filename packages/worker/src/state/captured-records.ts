@@ -109,7 +109,7 @@ export class RecordEncoder implements WriteSink {
     this.count++;
   }
 
-  /** Appends record `rec` of `arena` as it is: the record of a single value in the arena. */
+  /** Appends record `rec` of `arena` as it is: the record {@link push} makes of that single value's put. */
   pushRecord(arena: RecordArena, rec: number): void {
     arena.copyRecordTo(rec, this.writer);
     this.count++;

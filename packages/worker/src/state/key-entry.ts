@@ -63,6 +63,12 @@ export interface WriteSink {
     value: unknown,
     time: number,
   ): void;
+  /**
+   * Appends the write of record `rec` of `arena` (a put of a single value), when the sink can take
+   * the record's bytes as they are: an encoder copies them at once. Without it, the write is
+   * pushed with a copy of the value, since the arena's bytes change with the next write.
+   */
+  pushRecord?(arena: RecordArena, rec: number): void;
 }
 
 /** A sink that drops every write: for captures that only mark their entries clean. */
@@ -241,11 +247,16 @@ export class SingleSlot {
   }
 
   /**
-   * Appends the value of a slot in the arena to `out`: a primitive as it is, else a copy of its
-   * bytes (the arena's are overwritten by the next write). Nothing for {@link DISCARDED_WRITES}.
+   * Appends the value of a slot in the arena to `out`: its record when `out` takes records, else a
+   * primitive as it is or a copy of its bytes (the arena's are overwritten by the next write).
+   * Nothing for {@link DISCARDED_WRITES}.
    */
   private pushFromArena(out: WriteSink, keyGroup: number, stateId: Buffer, key: unknown): void {
     if (out === DISCARDED_WRITES) return;
+    if (out.pushRecord !== undefined) {
+      out.pushRecord(this.arena!, this.rec);
+      return;
+    }
     const value = this.value;
     if (value !== UNDECODED && isPrimitive(value)) out.push(keyGroup, stateId, key, undefined, CaptureForm.Primitive, value, this.writeTime);
     else out.push(keyGroup, stateId, key, undefined, CaptureForm.Encoded, this.arena!.valueCopy(this.rec), this.writeTime);

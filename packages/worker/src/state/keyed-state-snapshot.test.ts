@@ -608,6 +608,61 @@ test('a full snapshot is cheap while every key is cached and at least half of th
   }
   // Once keys were evicted, a full snapshot reads the store: never cheap.
   const small = await openWithStore(ALL, { incremental: true, cacheBytes: 256 << 10 });
+
+test('with single-value states only, whose full snapshot copies the record arena, a full snapshot is cheap from a quarter of the keys changed', async () => {
+  const { backend } = await openWithStore(ALL, { incremental: true, cacheBytes: 64 << 20 });
+  const sum = backend.getReducingState(new ReducingStateDescriptor<number>('sum', (a, b) => a + b));
+  const add = async (keys: number[]): Promise<void> => {
+    await backend.prefetch(keys);
+    for (const k of keys) {
+      backend.setCurrentKey(k);
+      sum.add(k);
+    }
+  };
+  try {
+    await add(range(3000));
+    assert.equal(backend.fullSnapshotIsCheap(), false, 'below the size where the choice is worth making');
+    await add(range(5000, 3000));
+    assert.equal(backend.fullSnapshotIsCheap(), true, 'every one of 8000 keys changed');
+    const full = backend.snapshotSync(1, 'full');
+    assert.equal(backend.fullSnapshotIsCheap(), false, 'nothing changed since the barrier');
+    await add(range(1999));
+    assert.equal(backend.fullSnapshotIsCheap(), false, '1999 of 8000 changed');
+    await add(range(1, 1999));
+    assert.equal(backend.fullSnapshotIsCheap(), true, '2000 of 8000 changed');
+    // A copy of the arena is not a pending cache snapshot: the next one may be taken at once.
+    assert.equal((await full.writeTo(fresh('full'))).records, 8000);
+    const next = backend.snapshotSync(2, 'full');
+    await add(range(2000, 6000));
+    assert.equal(backend.fullSnapshotIsCheap(), true, 'a copy of the arena is being written');
+    assert.equal((await next.writeTo(fresh('full'))).records, 8000);
+  } finally {
+    await backend.dispose();
+  }
+  // A TTL makes snapshots drop expired values as they are written: the half applies again.
+  const ttl = await openWithStore(ALL, { incremental: true, cacheBytes: 64 << 20 });
+  const value = ttl.backend.getState(new ValueStateDescriptor<number>('value', { ttl: { ttlMs: 60_000 } }));
+  try {
+    await ttl.backend.prefetch(range(8000));
+    for (const k of range(8000)) {
+      ttl.backend.setCurrentKey(k);
+      value.update(k);
+    }
+    await ttl.backend.snapshotSync(1, 'full').writeTo(fresh('full'));
+    for (const k of range(3000)) {
+      ttl.backend.setCurrentKey(k);
+      value.update(-k);
+    }
+    assert.equal(ttl.backend.fullSnapshotIsCheap(), false, '3000 of 8000 changed');
+    for (const k of range(1000, 3000)) {
+      ttl.backend.setCurrentKey(k);
+      value.update(k);
+    }
+    assert.equal(ttl.backend.fullSnapshotIsCheap(), true, '4000 of 8000 changed');
+  } finally {
+    await ttl.backend.dispose();
+  }
+});
   try {
     // The keys of the batches being processed are never evicted: fill in batches.
     for (let from = 0; from < 8000; from += 500) await fill(small.backend, range(500, from));
