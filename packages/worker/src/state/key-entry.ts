@@ -5,10 +5,13 @@
  * Slots keep values decoded, so reads cost nothing. What a slot keeps for the next write-out
  * depends on the value: primitives are immutable and stay as they are until written out; objects
  * are encoded when written (`update`, `add`, `put`), so later mutations of a user's object cannot
- * leak into a checkpoint. A single-value slot of a cached entry keeps its encoded value, primitive
- * or not, as a record in its backend's {@link RecordArena} instead (see record-arena.ts). Capturing dirty state at a barrier therefore copies references only
+ * leak into a checkpoint. Capturing dirty state at a barrier therefore copies references only
  * ({@link CapturedWrites}); stored keys and bytes are built later, off the barrier, by
  * {@link materialize}.
+ *
+ * A single-value slot of a cached entry is the exception: its value, primitive or not, is encoded
+ * when written, as a record in its backend's {@link RecordArena} (see record-arena.ts), and a
+ * capture copies it out of there.
  *
  * A capture is either for the store (a write batch) or for a checkpoint only (a delta that the
  * store does not receive: rewriting hot keys into RocksDB at every barrier would cost more than

@@ -86,7 +86,7 @@ import {
   type SnapshotHeader,
 } from './snapshot-file.js';
 import { encodeCapturedRecords, RecordEncoder } from './captured-records.js';
-import { RecordArena, type ArenaRecords } from './record-arena.js';
+import { RecordArena } from './record-arena.js';
 import { StateRegistry, type RegisteredState, type StateTableRow } from './state-registry.js';
 import { Applied, applyNewerRecord, sweepTombstones } from './restored-record.js';
 import { expiredEntryFilter } from './value-format.js';
@@ -352,7 +352,7 @@ interface PendingKey {
 const ARENA_BATCH_BYTES = 1 << 20;
 
 /** The batches of a snapshot file of an arena copy: slices of its bytes, the record count with the last one. */
-function arenaBatches(records: ArenaRecords): () => Promise<SnapshotBatch | undefined> {
+function arenaBatches(records: EncodedRecords): () => Promise<SnapshotBatch | undefined> {
   let at = 0;
   return () => {
     const { bytes } = records;
@@ -1194,7 +1194,7 @@ export class KeyedStateBackend implements KeyedStateStore {
     const encoded = !states.some((st) => st.ttlMs > 0);
     // While every key is cached, every single value is in the arena (see record-arena.ts): when
     // the operator has no other kind of state, the arena is the whole state, copied here.
-    const arenaRecords: ArenaRecords | undefined = fromCache && this.arenaHoldsAll(states) ? this.arena.snapshot() : undefined;
+    const arenaRecords: EncodedRecords | undefined = fromCache && this.arenaHoldsAll(states) ? this.arena.snapshot() : undefined;
     let image: CacheImage | undefined;
     if (fromCache && arenaRecords === undefined) {
       // O(1): every entry cached now is pending from here on, by its older imageGen.

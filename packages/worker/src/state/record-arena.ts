@@ -9,15 +9,17 @@
  * is a copy of this buffer. A value written again with the same encoded length is overwritten in
  * place; otherwise its record moves to the end and the old one is marked dead (its key's first
  * byte, the high byte of a key group below 32768, becomes {@link DEAD}). Dead records are skipped
- * by {@link RecordArena.snapshot} and dropped by a compaction when they would otherwise take more
- * than half of the buffer.
+ * by {@link RecordArena.snapshot} and dropped by a compaction: when the buffer grows, or when it
+ * is full and at least half of it is dead.
  *
  * Records are addressed by small integer ids that stay valid while a record moves; an id is
  * reused once its record is freed.
  */
 
+import { constants as bufferConstants } from 'node:buffer';
 import { ValueReader, ValueWriter } from '@eddy/common';
 import { INT32_STORED_KEY_BYTES, isInt32Key, putInt32StoredKey, writeStoredKey } from './key-layout.js';
+import type { EncodedRecords } from './snapshot-file.js';
 import { writeSingle } from './value-format.js';
 
 /** The first key byte of a dead record: no key group (below 32768) begins with it. */
@@ -55,14 +57,6 @@ function readVarint(buf: Buffer, at: number, out: { value: number; end: number }
   out.end = at;
 }
 
-/** The records of a snapshot: {@link RecordArena.snapshot}. */
-export interface ArenaRecords {
-  /** The live records, back to back: a copy, unaffected by later writes. */
-  readonly bytes: Buffer;
-  /** Records in {@link bytes}. */
-  readonly count: number;
-}
-
 /** One backend's records of single-value slots (see the module comment). */
 export class RecordArena {
   private buf: Buffer;
@@ -70,24 +64,22 @@ export class RecordArena {
   private used = 0;
   private deadBytes = 0;
   private live = 0;
-  /** By id: the record's first byte, -1 for a free id. */
-  private starts: Int32Array;
+  /** By id: the record's first byte, -1 for a free id. (Offsets may pass 2³¹: float64.) */
+  private starts: Float64Array;
   /** By id: the first byte of the record's value. */
-  private valueStarts: Int32Array;
+  private valueStarts: Float64Array;
   /** By id: the byte after the record. */
-  private ends: Int32Array;
+  private ends: Float64Array;
   private nextId = 0;
   private readonly freeIds: number[] = [];
   private readonly varint = { value: 0, end: 0 };
-  /** A moving record's key frame, kept aside while it moves. */
-  private keyFrame = Buffer.allocUnsafe(256);
 
   /** @param initialBytes the buffer's initial size; it doubles as needed. */
   constructor(initialBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
-    this.starts = new Int32Array(1024);
-    this.valueStarts = new Int32Array(1024);
-    this.ends = new Int32Array(1024);
+    this.starts = new Float64Array(1024);
+    this.valueStarts = new Float64Array(1024);
+    this.ends = new Float64Array(1024);
   }
 
   /** Live records. */
@@ -103,7 +95,8 @@ export class RecordArena {
   /**
    * Adds the record of a new value under `key`'s stored key.
    * @returns its id.
-   * @throws TypeError when the key or value cannot be encoded; nothing changes then.
+   * @throws TypeError when the key or value cannot be encoded, RangeError when the arena would
+   *   outgrow the largest buffer; nothing changes then.
    */
   add(keyGroup: number, stateId: Buffer, key: unknown, value: unknown, writeTime: number): number {
     const w = scratch;
@@ -118,7 +111,7 @@ export class RecordArena {
   /**
    * Adds the record of a value already encoded (a single, see value-format.ts): `bytes[from, to)`.
    * @returns its id.
-   * @throws TypeError when the key cannot be encoded; nothing changes then.
+   * @throws TypeError when the key cannot be encoded, RangeError as {@link add}; nothing changes then.
    */
   addEncoded(keyGroup: number, stateId: Buffer, key: unknown, bytes: Buffer, from: number, to: number): number {
     const w = scratch;
@@ -146,8 +139,8 @@ export class RecordArena {
   /** Appends the record in `w` under a new id. */
   private append(w: ValueWriter): number {
     const n = w.pos;
-    const id = this.newId();
     const at = this.reserve(n);
+    const id = this.newId();
     const buf = this.buf;
     copyBytes(w.buffer, 0, n, buf, at);
     this.starts[id] = at;
@@ -164,8 +157,8 @@ export class RecordArena {
     if (reused !== undefined) return reused;
     const id = this.nextId++;
     if (id === this.starts.length) {
-      const grow = (a: Int32Array): Int32Array => {
-        const b = new Int32Array(a.length * 2);
+      const grow = (a: Float64Array): Float64Array => {
+        const b = new Float64Array(a.length * 2);
         b.set(a);
         return b;
       };
@@ -176,20 +169,34 @@ export class RecordArena {
     return id;
   }
 
-  /** Reserves `n` bytes at the end, compacting or growing the buffer first when they do not fit. @returns their offset. */
+  /** Reserves `n` bytes at the end (see {@link makeRoom}). @returns their offset. */
   private reserve(n: number): number {
-    if (this.used + n > this.buf.length) {
-      // Dead records first: they go when they are at least half of what is used.
-      if (2 * this.deadBytes >= this.used && this.used - this.deadBytes + n <= this.buf.length) this.compact(this.buf.length);
-      else {
-        let size = this.buf.length * 2;
-        while (size < this.liveBytes + n) size *= 2;
-        this.compact(size);
-      }
-    }
+    this.makeRoom(n);
     const at = this.used;
     this.used += n;
     return at;
+  }
+
+  /**
+   * Makes `n` bytes fit after {@link used}, compacting or growing the buffer when they do not: live
+   * records may move.
+   * @throws RangeError when the live records and `n` would pass the largest buffer; nothing changes then.
+   */
+  private makeRoom(n: number): void {
+    if (this.used + n <= this.buf.length) return;
+    // Dead records first: they go when they are at least half of what is used.
+    if (2 * this.deadBytes >= this.used && this.liveBytes + n <= this.buf.length) {
+      this.compact(this.buf.length);
+      return;
+    }
+    const need = this.liveBytes + n;
+    if (need > bufferConstants.MAX_LENGTH)
+      throw new RangeError(
+        `the state's values need ${need} bytes in memory, more than a buffer holds (${bufferConstants.MAX_LENGTH}): lower the state cache size`,
+      );
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    this.compact(Math.min(size, bufferConstants.MAX_LENGTH));
   }
 
   /** Rewrites the live records, by id, into a buffer of `size` bytes. */
@@ -215,7 +222,7 @@ export class RecordArena {
   /**
    * Replaces the value of record `id`: in place when its encoding has the same length, else the
    * record moves.
-   * @throws TypeError when the value cannot be encoded; nothing changes then.
+   * @throws TypeError when the value cannot be encoded, RangeError as {@link add}; nothing changes then.
    */
   set(id: number, value: unknown, writeTime: number): void {
     const w = scratch;
@@ -224,7 +231,7 @@ export class RecordArena {
     this.setValue(id, w.buffer, 0, w.pos);
   }
 
-  /** Replaces the value of record `id` by an encoded single, `bytes[from, to)`. */
+  /** Replaces the value of record `id` by an encoded single, `bytes[from, to)`. @throws RangeError as {@link add}; nothing changes then. */
   setEncoded(id: number, bytes: Buffer, from: number, to: number): void {
     this.setValue(id, bytes, from, to);
   }
@@ -236,19 +243,18 @@ export class RecordArena {
       copyBytes(src, from, to, this.buf, valueStart);
       return;
     }
-    // The record moves; its key frame ends where the old value's length begins. It is kept
-    // aside first: a compaction to make room drops the old record.
+    // The record moves to the end, its key frame (which ends where the old value's length
+    // begins) with it. Room is made first, while the record is live: a compaction moves it.
+    readVarint(this.buf, this.starts[id]!, this.varint);
+    const keyFrameBytes = this.varint.end + this.varint.value - this.starts[id]!;
+    const size = keyFrameBytes + varintLength(n) + n;
+    this.makeRoom(size);
     const start = this.starts[id]!;
-    readVarint(this.buf, start, this.varint);
-    const keyFrameBytes = this.varint.end + this.varint.value - start;
-    if (keyFrameBytes > this.keyFrame.length) this.keyFrame = Buffer.allocUnsafe(2 * keyFrameBytes);
-    const keyFrame = this.keyFrame;
-    copyBytes(this.buf, start, start + keyFrameBytes, keyFrame, 0);
-    this.kill(id);
-    this.starts[id] = -1;
-    const at = this.reserve(keyFrameBytes + varintLength(n) + n);
     const buf = this.buf;
-    copyBytes(keyFrame, 0, keyFrameBytes, buf, at);
+    const at = this.used;
+    copyBytes(buf, start, start + keyFrameBytes, buf, at);
+    this.kill(id);
+    this.used += size;
     let v = at + keyFrameBytes;
     let len = n;
     while (len >= 0x80) {
@@ -308,10 +314,10 @@ export class RecordArena {
   }
 
   /**
-   * The live records as they are now, copied (one copy when no record is dead; otherwise a
-   * scan that skips dead records). Cost: a memory copy of the live bytes, whatever the count.
+   * The live records as they are now, back to back in a copy that later writes do not reach (one
+   * memory copy when no record is dead; otherwise a scan that skips the dead ones).
    */
-  snapshot(): ArenaRecords {
+  snapshot(): EncodedRecords {
     const buf = this.buf;
     const used = this.used;
     const out = Buffer.allocUnsafe(used - this.deadBytes);

@@ -55,7 +55,7 @@ export function writeList(w: ValueWriter, elements: readonly Buffer[]): void {
 
 /** The write time of an encoded single, {@link NO_TIME} when it has none. */
 export function singleWriteTime(bytes: Buffer): number {
-  return (bytes[0]! & HAS_TIME) !== 0 ? bytes.readDoubleLE(1) : NO_TIME;
+  return singleWriteTimeAt(bytes, 0);
 }
 
 /** The write time of the encoded single at `buf[at]`, {@link NO_TIME} when it has none. */
