@@ -234,6 +234,21 @@ export class SingleSlot {
     return this.value;
   }
 
+  /**
+   * Makes the slot hold a value just written (encoded in the arena, or in `bytes` outside it) and
+   * marks it dirty. @returns the size change.
+   */
+  assign(value: unknown, bytes: Buffer | undefined, writeTime: number, size: number): number {
+    const delta = size - this.size;
+    this.present = true;
+    this.value = value;
+    this.bytes = bytes;
+    this.writeTime = writeTime;
+    this.size = size;
+    this.dirty = true;
+    return delta;
+  }
+
   /** Gives up the slot's arena record, if any, without keeping its value (the value is gone or replaced). */
   release(): void {
     if (this.rec < 0) return;

@@ -115,15 +115,7 @@ abstract class SingleValueStateBase {
       slot.rec = rec;
       slot.arena = arena;
     }
-    const size = SLOT_OVERHEAD + arena.valueLength(rec);
-    const delta = size - slot.size;
-    slot.present = true;
-    slot.value = value;
-    slot.bytes = undefined;
-    slot.writeTime = time;
-    slot.size = size;
-    slot.dirty = true;
-    this.host.changed(entry, delta);
+    this.host.changed(entry, slot.assign(value, undefined, time, SLOT_OVERHEAD + arena.valueLength(rec)));
   }
 
   /**
@@ -141,14 +133,7 @@ abstract class SingleValueStateBase {
       entry.setSlot(this.state.id, slot);
     }
     slot.release();
-    const delta = size - slot.size;
-    slot.present = true;
-    slot.value = value;
-    slot.bytes = bytes;
-    slot.writeTime = time;
-    slot.size = size;
-    slot.dirty = true;
-    this.host.changed(entry, delta);
+    this.host.changed(entry, slot.assign(value, bytes, time, size));
   }
 
   protected remove(entry: KeyEntry, slot: SingleSlot): void {

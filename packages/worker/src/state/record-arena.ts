@@ -19,7 +19,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { ValueReader, ValueWriter } from '@eddy/common';
 import { INT32_STORED_KEY_BYTES, isInt32Key, putInt32StoredKey, writeStoredKey } from './key-layout.js';
-import type { EncodedRecords } from './snapshot-file.js';
+import { varintLength, writeVarint, type EncodedRecords } from './snapshot-file.js';
 import { writeSingle } from './value-format.js';
 
 /** The first key byte of a dead record: no key group (below 32768) begins with it. */
@@ -35,12 +35,6 @@ const SMALL_COPY = 64;
 function copyBytes(src: Buffer, from: number, to: number, dst: Buffer, at: number): void {
   if (to - from <= SMALL_COPY) for (let i = from; i < to; i++) dst[at++] = src[i]!;
   else src.copy(dst, at, from, to);
-}
-
-function varintLength(n: number): number {
-  let len = 1;
-  for (; n >= 0x80; n = Math.floor(n / 128)) len++;
-  return len;
 }
 
 /** Reads the unsigned LEB128 varint at `at` into `out`: its value and the offset after it. */
@@ -255,13 +249,7 @@ export class RecordArena {
     copyBytes(buf, start, start + keyFrameBytes, buf, at);
     this.kill(id);
     this.used += size;
-    let v = at + keyFrameBytes;
-    let len = n;
-    while (len >= 0x80) {
-      buf[v++] = (len % 128) | 0x80;
-      len = Math.floor(len / 128);
-    }
-    buf[v++] = len;
+    const v = writeVarint(buf, at + keyFrameBytes, n);
     copyBytes(src, from, to, buf, v);
     this.starts[id] = at;
     this.valueStarts[id] = v;

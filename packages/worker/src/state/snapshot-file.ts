@@ -121,7 +121,8 @@ function decodeHeader(file: string, buf: Buffer): { header: SnapshotHeader; end:
   return { header: { maxParallelism, keyGroups, checkpointId, snapshotTime, states }, end: at };
 }
 
-function varintLength(n: number): number {
+/** Bytes of the unsigned LEB128 varint of `n`. */
+export function varintLength(n: number): number {
   let len = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 128);
@@ -130,7 +131,8 @@ function varintLength(n: number): number {
   return len;
 }
 
-function writeVarint(buf: Buffer, at: number, n: number): number {
+/** Writes the unsigned LEB128 varint of `n` at `buf[at]`. @returns the offset after it. */
+export function writeVarint(buf: Buffer, at: number, n: number): number {
   while (n >= 0x80) {
     buf[at++] = (n % 128) | 0x80;
     n = Math.floor(n / 128);
