@@ -1266,8 +1266,13 @@ export class KeyedStateBackend implements KeyedStateStore {
     const expired = expiredEntryFilter(header.states, header.snapshotTime);
     const writeFull = async (file: string): Promise<KeyedStateSnapshotResult> => {
       if (arenaRecords !== undefined) {
-        const info = await writeSnapshotFile(file, header, arenaBatches(arenaRecords), expired);
-        return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
+        try {
+          const info = await writeSnapshotFile(file, header, arenaBatches(arenaRecords), expired);
+          return { bytes: info.bytes, sha256: info.sha256, keyGroups: { ...this.range }, records: info.records };
+        } finally {
+          // Written or failed, the file's writes are done: nothing reads the copy any more.
+          this.arena.recycle(arenaRecords.bytes);
+        }
       }
       if (image !== undefined) {
         try {
@@ -1286,6 +1291,7 @@ export class KeyedStateBackend implements KeyedStateStore {
       }
     };
     const discardFull = async (): Promise<void> => {
+      if (arenaRecords !== undefined) this.arena.recycle(arenaRecords.bytes);
       if (image !== undefined) this.releaseImage(image);
       else await (await iterator.catch(() => undefined))?.close();
     };

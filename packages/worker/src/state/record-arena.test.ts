@@ -41,7 +41,7 @@ type Op =
   | { readonly op: 'add'; readonly key: number | string; readonly value: unknown; readonly encoded: boolean }
   | { readonly op: 'set'; readonly pick: number; readonly value: unknown; readonly encoded: boolean }
   | { readonly op: 'free'; readonly pick: number }
-  | { readonly op: 'snapshot' };
+  | { readonly op: 'snapshot'; readonly recycle: boolean };
 
 // Values of many encoded lengths, so that sets move records as often as they overwrite them.
 const valueArb = fc.oneof(
@@ -57,7 +57,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('add' as const), key: keyArb, value: valueArb, encoded: fc.boolean() }) },
   { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), pick: fc.nat(), value: valueArb, encoded: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('free' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('snapshot' as const) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('snapshot' as const), recycle: fc.boolean() }) },
 );
 
 test('snapshots hold exactly the live records, with the stored key and the encoded value, through moves, frees and compactions', () => {
@@ -68,7 +68,9 @@ test('snapshots hold exactly the live records, with the stored key and the encod
       const stateId = encodeStateId(3);
       // id → [stored key hex, encoded value]
       const model = new Map<number, [string, Buffer, unknown]>();
-      const check = (): void => {
+      // Snapshots not handed back, with a copy of their bytes: later snapshots must not reuse them.
+      const kept: Array<[Buffer, Buffer]> = [];
+      const check = (): Buffer => {
         const snap = arena.snapshot();
         assert.equal(snap.count, model.size);
         assert.equal(arena.count, model.size);
@@ -80,6 +82,7 @@ test('snapshots hold exactly the live records, with the stored key and the encod
           assert.deepEqual(arena.valueCopy(id), bytes);
           assert.deepEqual(arena.decode(id), value);
         }
+        return snap.bytes;
       };
       for (const o of ops) {
         const ids = [...model.keys()];
@@ -110,12 +113,16 @@ test('snapshots hold exactly the live records, with the stored key and the encod
             model.delete(id);
             break;
           }
-          case 'snapshot':
-            check();
+          case 'snapshot': {
+            const bytes = check();
+            if (o.recycle) arena.recycle(bytes);
+            else kept.push([bytes, Buffer.from(bytes)]);
             break;
+          }
         }
       }
       check();
+      for (const [bytes, copy] of kept) assert.deepEqual(bytes, copy);
     }),
     { numRuns: 300 },
   );
@@ -158,4 +165,31 @@ test('a dead record is marked in its first key byte, which no live key group has
   arena.clear();
   assert.equal(arena.snapshot().count, 0);
   assert.equal(arena.snapshot().bytes.length, 0);
+});
+
+test('a recycled snapshot buffer is reused by the next snapshot that fits it, and only then', () => {
+  const arena = new RecordArena(64);
+  const stateId = encodeStateId(1);
+  const ids = Array.from({ length: 100 }, (_, i) => arena.add(i, stateId, i, 'v'.repeat(2000), NO_TIME));
+  const first = arena.snapshot();
+  const expected = Buffer.from(first.bytes);
+  arena.recycle(first.bytes);
+  // Twice: the second hand-back is ignored, so two snapshots never share a buffer.
+  arena.recycle(first.bytes);
+  const second = arena.snapshot();
+  assert.equal(second.bytes.buffer, first.bytes.buffer);
+  assert.deepEqual(second.bytes, expected);
+  const third = arena.snapshot();
+  assert.notEqual(third.bytes.buffer, second.bytes.buffer);
+  assert.deepEqual(third.bytes, expected);
+  // Bytes the arena did not give out are never taken.
+  const foreign = Buffer.alloc(expected.length * 2);
+  arena.recycle(foreign);
+  assert.notEqual(arena.snapshot().bytes.buffer, foreign.buffer);
+  // A spare more than twice the size wanted is not kept busy for a small snapshot.
+  arena.recycle(third.bytes);
+  for (const id of ids.slice(10)) arena.free(id);
+  const small = arena.snapshot();
+  assert.notEqual(small.bytes.buffer, third.bytes.buffer);
+  assert.equal(parse(small.bytes).length, 10);
 });

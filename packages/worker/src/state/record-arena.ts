@@ -28,6 +28,9 @@ export const DEAD = 0xff;
 /** Shared by all arenas of a process: a record is encoded here first, so a value that cannot be encoded changes nothing. */
 const scratch = new ValueWriter(64 * 1024);
 
+/** A spare snapshot buffer up to this much above twice the size wanted is still reused. */
+const SPARE_SLACK = 64 * 1024;
+
 /** Below this many bytes a loop copies faster than a native copy call. */
 const SMALL_COPY = 64;
 
@@ -67,6 +70,13 @@ export class RecordArena {
   private nextId = 0;
   private readonly freeIds: number[] = [];
   private readonly varint = { value: 0, end: 0 };
+  /**
+   * A snapshot's buffer handed back by {@link recycle}, for the next snapshot: a fresh buffer of
+   * some megabytes costs a page fault per 4 KiB on its first write, three times the copy itself.
+   */
+  private spare: Buffer | undefined;
+  /** Snapshot buffers of this arena not yet recycled (so foreign or twice-recycled bytes are refused). */
+  private readonly ownsSnapshot = new WeakSet<ArrayBufferLike>();
 
   /** @param initialBytes the buffer's initial size; it doubles as needed. */
   constructor(initialBytes = 64 * 1024) {
@@ -303,12 +313,13 @@ export class RecordArena {
 
   /**
    * The live records as they are now, back to back in a copy that later writes do not reach (one
-   * memory copy when no record is dead; otherwise a scan that skips the dead ones).
+   * memory copy when no record is dead; otherwise a scan that skips the dead ones). The copy may
+   * be handed back with {@link recycle} once it has been written.
    */
   snapshot(): EncodedRecords {
     const buf = this.buf;
     const used = this.used;
-    const out = Buffer.allocUnsafe(used - this.deadBytes);
+    const out = this.snapshotBuffer(used - this.deadBytes);
     if (this.deadBytes === 0) {
       buf.copy(out, 0, 0, used);
       return { bytes: out, count: this.live };
@@ -333,8 +344,36 @@ export class RecordArena {
     return { bytes: out, count: this.live };
   }
 
+  /**
+   * Takes back the bytes of a snapshot of this arena for a later snapshot to copy into. The
+   * caller must not read them afterwards: the next snapshot overwrites them.
+   */
+  recycle(bytes: Buffer): void {
+    // Only a whole buffer from snapshotBuffer (never a pool slice) is taken back.
+    if (bytes.byteOffset !== 0 || !this.ownsSnapshot.has(bytes.buffer)) return;
+    this.ownsSnapshot.delete(bytes.buffer);
+    const whole = Buffer.from(bytes.buffer);
+    if (this.spare === undefined || whole.length > this.spare.length) this.spare = whole;
+  }
+
+  /**
+   * `size` bytes for a snapshot: the spare when it fits without wasting more than half of it,
+   * else a new buffer with an eighth more room, so a slowly growing arena reuses it.
+   */
+  private snapshotBuffer(size: number): Buffer {
+    const spare = this.spare;
+    let whole: Buffer;
+    if (spare !== undefined && spare.length >= size && spare.length <= 2 * size + SPARE_SLACK) {
+      whole = spare;
+      this.spare = undefined;
+    } else whole = Buffer.allocUnsafeSlow(Math.min(bufferConstants.MAX_LENGTH, size + (size >> 3)));
+    this.ownsSnapshot.add(whole.buffer);
+    return whole.subarray(0, size);
+  }
+
   /** Frees every record. */
   clear(): void {
+    this.spare = undefined;
     this.used = 0;
     this.deadBytes = 0;
     this.live = 0;
