@@ -6,7 +6,7 @@
  * Environment: `EDDY_BENCH_EVENTS` (throughput events, default 25 000 000),
  * `EDDY_BENCH_LATENCY_RATE` (overrides the latency benchmark's rate, default half the measured
  * throughput), `EDDY_BENCH_CHECKPOINT_EVENTS` (events of each checkpointing-overhead run, default
- * 20 000 000), `EDDY_BENCH_CHECKPOINT_PAIRS` (pairs of overhead runs, default 3),
+ * 20 000 000), `EDDY_BENCH_CHECKPOINT_PAIRS` (pairs of overhead runs, default 5),
  * `EDDY_BENCH_RECOVERY_RUNS` (kill-and-recover runs, default 3),
  * `EDDY_BENCH_WINDOW_EVENTS` (events of the windows throughput run, default 5 000 000),
  * `EDDY_BENCH_WINDOW_RATE` (rate of the windows latency runs, default half the median measured throughput),
