@@ -6,7 +6,8 @@
  * Environment: `EDDY_BENCH_EVENTS` (throughput events, default 25 000 000),
  * `EDDY_BENCH_LATENCY_RATE` (overrides the latency benchmark's rate, default half the measured
  * throughput), `EDDY_BENCH_CHECKPOINT_EVENTS` (events of each checkpointing-overhead run, default
- * 20 000 000), `EDDY_BENCH_CHECKPOINT_PAIRS` (pairs of overhead runs, default 5),
+ * 20 000 000), `EDDY_BENCH_CHECKPOINT_PAIRS` (pairs of overhead runs one after the other, default 5),
+ * `EDDY_BENCH_CHECKPOINT_SIDE_PAIRS` (side-by-side pairs of overhead runs, default 3),
  * `EDDY_BENCH_RECOVERY_RUNS` (kill-and-recover runs, default 3),
  * `EDDY_BENCH_WINDOW_EVENTS` (events of the windows throughput run, default 5 000 000),
  * `EDDY_BENCH_WINDOW_RATE` (rate of the windows latency runs, default half the median measured throughput),
@@ -16,7 +17,15 @@
  * `EDDY_LOG_LEVEL` (cluster processes' log level, default warn).
  */
 import * as os from 'node:os';
-import { formatDurations, formatOverhead, formatRecoveries, runLargeStateBenchmark, runOverheadBenchmark } from './checkpoints.js';
+import {
+  formatDurations,
+  formatOverhead,
+  formatRecoveries,
+  formatSideBySide,
+  runLargeStateBenchmark,
+  runOverheadBenchmark,
+  runSideBySideOverhead,
+} from './checkpoints.js';
 import { DEFAULT_RATE, formatLatency, runLatencyBenchmark } from './latency.js';
 import { envInt } from './support/report.js';
 import { THROUGHPUT_TARGET, formatThroughput, runThroughputBenchmark } from './throughput.js';
@@ -70,9 +79,10 @@ async function main(): Promise<number> {
     console.log(`  latency benchmark FAILED: ${describeFailure(err)}`);
   }
 
-  console.log('\n[3/5] running the checkpointing-overhead benchmark (without, then with checkpoints)…');
+  console.log('\n[3/5] running the checkpointing-overhead benchmark (without and with checkpoints: one after the other, then side by side)…');
   try {
     console.log(formatOverhead(await runOverheadBenchmark()).join('\n'));
+    console.log(formatSideBySide(await runSideBySideOverhead()).join('\n'));
   } catch (err) {
     failures++;
     console.log(`  checkpointing-overhead benchmark FAILED: ${describeFailure(err)}`);
