@@ -201,11 +201,20 @@ export async function runOverheadBenchmark(
     const first = await measureKeyedCount(events, onFirst ? INTERVAL_MS : 0);
     const second = await measureKeyedCount(events, onFirst ? 0 : INTERVAL_MS);
     const [off, on] = onFirst ? [second, first] : [first, second];
-    pairs.push({ off, on, onFirst, lossPercent: (100 * (off.eventsPerSecond - on.eventsPerSecond)) / off.eventsPerSecond });
+    pairs.push({ off, on, onFirst, lossPercent: lossPercent(off, on) });
   }
+  return { ...medianPair(pairs), pairs };
+}
+
+/** Throughput lost from `off` to `on`, in percent of `off`. */
+function lossPercent(off: { readonly eventsPerSecond: number }, on: { readonly eventsPerSecond: number }): number {
+  return (100 * (off.eventsPerSecond - on.eventsPerSecond)) / off.eventsPerSecond;
+}
+
+/** The pair of the median loss; the lower median for an even count (the report names every pair anyway). */
+function medianPair<P extends { readonly lossPercent: number }>(pairs: readonly P[]): P {
   const byLoss = [...pairs].sort((a, b) => a.lossPercent - b.lossPercent);
-  // The lower median for an even count: the report names every pair anyway.
-  return { ...byLoss[(byLoss.length - 1) >> 1]!, pairs };
+  return byLoss[(byLoss.length - 1) >> 1]!;
 }
 
 /** One side-by-side pair: the keyed count without and with checkpointing, at the same time. */
@@ -257,7 +266,7 @@ export async function measureSideBySide(
       minWindowMs: SIDE_BY_SIDE_MIN_WINDOW_MS,
       capMs: Math.max(120_000, 6 * (events / CHECKPOINTED_THROUGHPUT_TARGET) * 1000),
     });
-    return { off, on, onFirst, lossPercent: (100 * (off.eventsPerSecond - on.eventsPerSecond)) / off.eventsPerSecond };
+    return { off, on, onFirst, lossPercent: lossPercent(off, on) };
   } finally {
     await Promise.all(clusters.map((c) => c.stop()));
   }
@@ -281,8 +290,7 @@ export async function runSideBySideOverhead(
 ): Promise<SideBySideResult> {
   const pairs: SideBySidePair[] = [];
   for (let i = 0; i < Math.max(1, pairCount); i++) pairs.push(await measureSideBySide(events, i % 2 === 1));
-  const byLoss = [...pairs].sort((a, b) => a.lossPercent - b.lossPercent);
-  return { ...byLoss[(byLoss.length - 1) >> 1]!, pairs };
+  return { ...medianPair(pairs), pairs };
 }
 
 /** The report lines of the side-by-side overhead benchmark. */

@@ -358,15 +358,16 @@ export class RecordArena {
 
   /**
    * `size` bytes for a snapshot: the spare when it fits without wasting more than half of it,
-   * else a new buffer with an eighth more room, so a slowly growing arena reuses it.
+   * else a new buffer with an eighth more room, so a slowly growing arena reuses it. A spare that
+   * does not fit is dropped: the new buffer takes its place once recycled.
    */
   private snapshotBuffer(size: number): Buffer {
     const spare = this.spare;
-    let whole: Buffer;
-    if (spare !== undefined && spare.length >= size && spare.length <= 2 * size + SPARE_SLACK) {
-      whole = spare;
-      this.spare = undefined;
-    } else whole = Buffer.allocUnsafeSlow(Math.min(bufferConstants.MAX_LENGTH, size + (size >> 3)));
+    this.spare = undefined;
+    const whole =
+      spare !== undefined && spare.length >= size && spare.length <= 2 * size + SPARE_SLACK
+        ? spare
+        : Buffer.allocUnsafeSlow(Math.min(bufferConstants.MAX_LENGTH, size + (size >> 3)));
     this.ownsSnapshot.add(whole.buffer);
     return whole.subarray(0, size);
   }
